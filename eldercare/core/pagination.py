@@ -1,0 +1,31 @@
+"""One pagination for every list endpoint: `?page=&page_size=` in, `{items, count, page, page_size}` out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Field, Schema
+from ninja.pagination import PaginationBase
+
+
+class PagePagination(PaginationBase):
+    class Input(Schema):
+        page: int = Field(1, ge=1)
+        page_size: int = Field(50, ge=1, le=500)
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        page: int
+        page_size: int
+
+    items_attribute: str = "items"
+
+    def paginate_queryset(self, queryset: Any, pagination: Input, **params: Any) -> dict[str, Any]:
+        offset = (pagination.page - 1) * pagination.page_size
+        return {
+            "items": list(queryset[offset : offset + pagination.page_size]),
+            "count": queryset.count(),
+            "page": pagination.page,
+            "page_size": pagination.page_size,
+        }

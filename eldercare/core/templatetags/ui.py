@@ -1,0 +1,21 @@
+"""Template helpers for the staff UI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.filter
+def bootstrap(field: Any) -> SafeString:
+    """Render a bound form field with Bootstrap's class for its widget kind and error state."""
+    widget = field.field.widget
+    kind = getattr(widget, "input_type", "")
+    css = "form-select" if kind == "select" else "form-check-input" if kind == "checkbox" else "form-control"
+    if field.errors:
+        css += " is-invalid"
+    return field.as_widget(attrs={"class": f"{widget.attrs.get('class', '')} {css}".strip()})  # type: ignore[no-any-return]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from eldercare.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("divisions/", views.division_list, name="division_list"),
+    path("divisions/<str:code>/", views.division_detail, name="division_detail"),
+    path("audit/", views.audit_list, name="audit_list"),
+    path("policies/", views.policy_list, name="policy_list"),
+    path("policies/<str:key>/", views.policy_detail, name="policy_detail"),
+    path("policies/<str:key>/edit/", views.policy_edit, name="policy_edit"),
+    path("elder-mode/", views.elder_mode, name="elder_mode"),
+]

@@ -1,0 +1,50 @@
+"""The navigation, by role: an entry shows when the caller holds its page's capability."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from eldercare.accounts.permissions import PAGES
+
+
+@dataclass(frozen=True, slots=True)
+class NavEntry:
+    url_name: str
+    label: str | Promise
+    icon: str
+    section: str = ""
+
+
+NAVIGATION: list[NavEntry] = [
+    NavEntry("home", _("Home"), "house"),
+    NavEntry("registry:elder_list", _("Elders"), "people"),
+    NavEntry("core:division_list", _("Divisions"), "diagram-3"),
+    NavEntry("core:policy_list", _("Policies"), "sliders"),
+    NavEntry("core:audit_list", _("Audit log"), "journal-text"),
+    NavEntry("accounts:user_list", _("Accounts"), "person-badge"),
+    NavEntry("accounts:token_list", _("API tokens"), "key"),
+    NavEntry("accounts:permission_matrix", _("Permissions"), "shield-check"),
+]
+
+
+def navigation_for(principal: Any, resolver_match: Any) -> list[dict[str, Any]]:
+    if principal is None or (principal.role is None and principal.user is None):
+        return []
+    current = resolver_match.view_name if resolver_match else ""
+    items = []
+    for entry in NAVIGATION:
+        if principal.can(PAGES[entry.url_name]):
+            items.append(
+                {
+                    "url": reverse(entry.url_name),
+                    "label": entry.label,
+                    "icon": entry.icon,
+                    "active": current.split("_")[0] == entry.url_name.split("_")[0],
+                }
+            )
+    return items

@@ -1,0 +1,17 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from eldercare.api import api
+from eldercare.core import views as core_views
+from eldercare.home import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("eldercare.accounts.urls")),
+    path("elders/", include("eldercare.registry.urls")),
+    path("", include("eldercare.core.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+]
