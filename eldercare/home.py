@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from eldercare.accounts.decorators import require_page
+from eldercare.accounts.principal import ScopedRequest
 from eldercare.accounts.roles import PERSONAL_ROLES
 from eldercare.core.models import CODE_LENGTH, Division, DivisionLevel
 from eldercare.core.selectors import audit_search, city_profile
 from eldercare.registry.selectors import elder_counts, elder_counts_by_child_division
 
 
-def _area_breakdown(request: HttpRequest, root: Division) -> list[dict[str, Any]]:
+def _area_breakdown(request: ScopedRequest, root: Division) -> list[dict[str, Any]]:
     """Active elders per child division of the caller's own division (one grouped query)."""
     if root.level >= DivisionLevel.COMMUNITY:
         return []
     child_length = CODE_LENGTH[DivisionLevel(root.level + 1)]
     counts = elder_counts_by_child_division(
         scope=request.scope,
-        parent_code=root.code,  # type: ignore[attr-defined]
+        parent_code=root.code,
         child_code_length=child_length,
     )
     children = Division.objects.filter(parent_id=root.code).order_by("code")
@@ -30,8 +31,8 @@ def _area_breakdown(request: HttpRequest, root: Division) -> list[dict[str, Any]
 
 
 @require_page("home")
-def home(request: HttpRequest) -> HttpResponse:
-    principal = request.principal  # type: ignore[attr-defined]
+def home(request: ScopedRequest) -> HttpResponse:
+    principal = request.principal
     context: dict[str, Any] = {"profile": city_profile(), "role_label": request.user.get_role_display()}  # type: ignore[union-attr]
     if principal.role in PERSONAL_ROLES:
         return render(request, "home_personal.html", context)

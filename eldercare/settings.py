@@ -196,3 +196,7 @@ LOGGING = {
 }
 
 PLATFORM_NAME = _("Elderly care service platform")
+
+# Development and tests serve static files straight from the app folders.
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG or TESTING

@@ -37,8 +37,8 @@ class TwoFactorRequiredMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(_EXEMPT_PREFIXES)
-            and not user.is_verified()  # type: ignore[union-attr]
-            and two_factor_required(user.role)  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
+            and two_factor_required(user.role)
         ):
             return redirect("accounts:otp_verify")
         return self.get_response(request)

@@ -8,7 +8,7 @@ what the code enforces. Data scope (which rows) is separate: see `eldercare.core
 
 from __future__ import annotations
 
-from eldercare.accounts.roles import ALL_ROLES, PERSONAL_ROLES, STAFF_ROLES, Role
+from eldercare.accounts.roles import ALL_ROLES, DIVISION_ROLES, PERSONAL_ROLES, Role
 
 R = Role
 
@@ -17,7 +17,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "home": ALL_ROLES,
     "account.self": ALL_ROLES,
     # reference data
-    "divisions.view": STAFF_ROLES,
+    "divisions.view": frozenset(DIVISION_ROLES),
     # the elder registry
     "elders.view": frozenset(
         {

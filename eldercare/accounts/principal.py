@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpRequest
+
 from eldercare.accounts.permissions import has_capability
 from eldercare.accounts.roles import DIVISION_ROLES, ORGANISATION_ROLES
 from eldercare.core.scope import DataScope
@@ -51,3 +53,11 @@ def principal_for_user(user: Any) -> Principal:
 def principal_for_token(token: Any) -> Principal:
     scope = scope_for(role=token.role, division_id=token.division_id, organisation_id=token.organisation_id)
     return Principal(role=token.role, scope=scope, user=None, token_id=token.pk)
+
+
+class ScopedRequest(HttpRequest):
+    """The request as views see it after the middleware: who is calling and what they may see."""
+
+    principal: Principal
+    scope: DataScope
+    htmx: Any

@@ -11,7 +11,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from eldercare.accounts.decorators import require_page
 from eldercare.accounts.forms import OtpForm, StaffAccountForm, TokenForm
 from eldercare.accounts.permissions import API_OPERATIONS, CAPABILITIES, PAGES
+from eldercare.accounts.principal import ScopedRequest
 from eldercare.accounts.roles import Role
 from eldercare.accounts.selectors import token_list as select_tokens
 from eldercare.accounts.selectors import user_list as select_users
@@ -48,7 +49,7 @@ class LoginView(auth_views.LoginView):
 
 
 @require_page("accounts:profile")
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: ScopedRequest) -> HttpResponse:
     devices = TOTPDevice.objects.filter(user=request.user, confirmed=True)
     return render(request, "accounts/profile.html", {"devices": devices})
 
@@ -61,7 +62,7 @@ def _qr_svg(uri: str) -> str:
 
 
 @require_page("accounts:otp_setup")
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: ScopedRequest) -> HttpResponse:
     """Show a new authenticator secret as a QR code and confirm it with a first code."""
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     form = OtpForm(request.POST or None)
@@ -86,7 +87,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 
 @require_page("accounts:otp_verify")
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: ScopedRequest) -> HttpResponse:
     """Second step of sign-in for roles that must use 2FA; without a device, go set one up."""
     if not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect("accounts:otp_setup")
@@ -100,13 +101,13 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/otp_verify.html", {"form": form})
 
 
-def _divisions_in_scope(request: HttpRequest) -> Any:
-    return Division.objects.for_scope(request.scope)  # type: ignore[attr-defined]
+def _divisions_in_scope(request: ScopedRequest) -> Any:
+    return Division.objects.for_scope(request.scope)
 
 
 @require_page("accounts:user_list")
-def user_list(request: HttpRequest) -> HttpResponse:
-    organisations = Organisation.objects.for_scope(request.scope)  # type: ignore[attr-defined]
+def user_list(request: ScopedRequest) -> HttpResponse:
+    organisations = Organisation.objects.for_scope(request.scope)
     form = StaffAccountForm(
         request.POST or None, organisations=organisations, divisions=_divisions_in_scope(request)
     )
@@ -127,17 +128,17 @@ def user_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The account was created."))
             return redirect("accounts:user_list")
-    users = select_users(scope=request.scope, search=request.GET.get("q", ""))  # type: ignore[attr-defined]
+    users = select_users(scope=request.scope, search=request.GET.get("q", ""))
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page, "form": form})
 
 
 @require_page("accounts:token_list")
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: ScopedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None, divisions=_divisions_in_scope(request))
     secret = None
     if request.method == "POST" and request.POST.get("revoke"):
-        token = get_object_or_404(select_tokens(scope=request.scope), pk=request.POST["revoke"])  # type: ignore[attr-defined]
+        token = get_object_or_404(select_tokens(scope=request.scope), pk=request.POST["revoke"])
         token_revoke(token=token, actor=request.user)
         messages.success(request, _("The token was revoked."))
         return redirect("accounts:token_list")
@@ -155,12 +156,12 @@ def token_list(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             form = TokenForm(divisions=_divisions_in_scope(request))
-    tokens = select_tokens(scope=request.scope)  # type: ignore[attr-defined]
+    tokens = select_tokens(scope=request.scope)
     return render(request, "accounts/token_list.html", {"tokens": tokens, "form": form, "secret": secret})
 
 
 @require_page("accounts:permission_matrix")
-def permission_matrix(request: HttpRequest) -> HttpResponse:
+def permission_matrix(request: ScopedRequest) -> HttpResponse:
     roles = list(Role)
     rows = [
         {
@@ -175,7 +176,7 @@ def permission_matrix(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def logout(request: HttpRequest) -> HttpResponse:
+def logout(request: ScopedRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        session_event_record(user=request.user, event="signed_out")  # type: ignore[arg-type]
+        session_event_record(user=request.user, event="signed_out")
     return auth_views.LogoutView.as_view()(request)

@@ -52,4 +52,4 @@ class EncryptedTextField(models.TextField):
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
         if value in (None, ""):
             return value
-        return decrypt(value)  # type: ignore[arg-type]
+        return decrypt(value)

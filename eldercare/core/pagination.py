@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
@@ -21,7 +22,9 @@ class PagePagination(PaginationBase):
 
     items_attribute: str = "items"
 
-    def paginate_queryset(self, queryset: Any, pagination: Input, **params: Any) -> dict[str, Any]:
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest | None = None, **params: Any
+    ) -> dict[str, Any]:
         offset = (pagination.page - 1) * pagination.page_size
         return {
             "items": list(queryset[offset : offset + pagination.page_size]),

@@ -21,7 +21,7 @@ class DivisionOut(Schema):
 
     @staticmethod
     def resolve_parent_code(obj: Any) -> str | None:
-        return obj.parent_id  # type: ignore[no-any-return]
+        return obj.parent_id
 
 
 class AuditEntryOut(Schema):

@@ -38,8 +38,8 @@ class DivisionImportReport:
 
 def _open_text(path: Path) -> io.TextIOBase:
     if path.suffix == ".gz":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8")  # type: ignore[return-value]
-    return path.open(encoding="utf-8-sig", newline="")  # type: ignore[return-value]
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8")
+    return path.open(encoding="utf-8-sig", newline="")
 
 
 def read_division_rows(path: Path) -> Iterator[dict[str, str]]:
@@ -211,6 +211,9 @@ def policy_set(
             "reason": reason,
         },
     )
+    # Forget now (this transaction reads its own write) and again after commit (another process may
+    # have cached the old version in between).
+    forget_policy_cache(key=key, profile_code=profile.code)
     transaction.on_commit(lambda: forget_policy_cache(key=key, profile_code=profile.code))
     return created
 

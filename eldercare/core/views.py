@@ -7,7 +7,7 @@ import json
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from eldercare.accounts.decorators import require_page
+from eldercare.accounts.principal import ScopedRequest
 from eldercare.core.exceptions import DomainError
 from eldercare.core.forms import AuditFilterForm, PolicyEditForm
 from eldercare.core.models import CityProfile
@@ -35,7 +36,7 @@ ELDER_MODE_COOKIE = "elder_mode"
 
 
 @require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
+def healthz(request: ScopedRequest) -> JsonResponse:
     """For load balancers: 200 when the database answers, 503 otherwise."""
     try:
         with connection.cursor() as cursor:
@@ -47,7 +48,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @require_POST
-def elder_mode(request: HttpRequest) -> HttpResponse:
+def elder_mode(request: ScopedRequest) -> HttpResponse:
     """Switch the elder-friendly mode (larger type, larger targets, high contrast) on or off."""
     target = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -59,8 +60,8 @@ def elder_mode(request: HttpRequest) -> HttpResponse:
 
 
 @require_page("core:division_list")
-def division_list(request: HttpRequest) -> HttpResponse:
-    roots = request.scope.division_codes  # type: ignore[attr-defined]
+def division_list(request: ScopedRequest) -> HttpResponse:
+    roots = request.scope.division_codes
     code = roots[0] if roots else current_profile_code_division()
     return redirect("core:division_detail", code=code)
 
@@ -71,9 +72,9 @@ def current_profile_code_division() -> str:
 
 
 @require_page("core:division_detail")
-def division_detail(request: HttpRequest, code: str) -> HttpResponse:
-    division = access_division(scope=request.scope, code=code)  # type: ignore[attr-defined]
-    children = division_children(scope=request.scope, code=code)  # type: ignore[attr-defined]
+def division_detail(request: ScopedRequest, code: str) -> HttpResponse:
+    division = access_division(scope=request.scope, code=code)
+    children = division_children(scope=request.scope, code=code)
     page = Paginator(children, 100).get_page(request.GET.get("page"))
     return render(
         request,
@@ -87,17 +88,17 @@ def division_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_page("core:audit_list")
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: ScopedRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    entries = audit_search(scope=request.scope, **{k: v for k, v in filters.items() if v})  # type: ignore[attr-defined]
+    entries = audit_search(scope=request.scope, **{k: v for k, v in filters.items() if v})
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    template = "core/audit_list.html#results" if request.htmx else "core/audit_list.html"  # type: ignore[attr-defined]
+    template = "core/audit_list.html#results" if request.htmx else "core/audit_list.html"
     return render(request, template, {"form": form, "page": page})
 
 
 @require_page("core:policy_list")
-def policy_list(request: HttpRequest) -> HttpResponse:
+def policy_list(request: ScopedRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = []
     for entry in registered_policies():
@@ -114,7 +115,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_page("core:policy_detail")
-def policy_detail(request: HttpRequest, key: str) -> HttpResponse:
+def policy_detail(request: ScopedRequest, key: str) -> HttpResponse:
     entry = policy_key(key)
     versions = policy_overview().filter(key=key)
     return render(
@@ -123,13 +124,13 @@ def policy_detail(request: HttpRequest, key: str) -> HttpResponse:
         {
             "entry": entry,
             "versions": versions,
-            "can_edit": request.principal.can("policy.edit"),  # type: ignore[attr-defined]
+            "can_edit": request.principal.can("policy.edit"),
         },
     )
 
 
 @require_page("core:policy_edit")
-def policy_edit(request: HttpRequest, key: str) -> HttpResponse:
+def policy_edit(request: ScopedRequest, key: str) -> HttpResponse:
     entry = policy_key(key)
     profile = CityProfile.objects.filter(code=current_profile_code()).first()
     if profile is None:

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from eldercare.accounts.decorators import require_page
+from eldercare.accounts.principal import ScopedRequest
 from eldercare.registry.choices import EconomicStatus, ElderStatus, LivingSituation
 from eldercare.registry.selectors import ElderFilter, access_elder
 from eldercare.registry.selectors import elder_list as select_elders
 from eldercare.registry.services import elder_reveal_personal
 
 
-def _filters(request: HttpRequest) -> ElderFilter:
+def _filters(request: ScopedRequest) -> ElderFilter:
     min_age = request.GET.get("min_age", "")
     return ElderFilter(
         search=request.GET.get("q", "").strip(),
@@ -28,10 +29,10 @@ def _filters(request: HttpRequest) -> ElderFilter:
 
 
 @require_page("registry:elder_list")
-def elder_list(request: HttpRequest) -> HttpResponse:
-    elders = select_elders(scope=request.scope, filters=_filters(request))  # type: ignore[attr-defined]
+def elder_list(request: ScopedRequest) -> HttpResponse:
+    elders = select_elders(scope=request.scope, filters=_filters(request))
     page = Paginator(elders, 50).get_page(request.GET.get("page"))
-    template = "registry/elder_list.html#results" if request.htmx else "registry/elder_list.html"  # type: ignore[attr-defined]
+    template = "registry/elder_list.html#results" if request.htmx else "registry/elder_list.html"
     return render(
         request,
         template,
@@ -47,22 +48,22 @@ def elder_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_page("registry:elder_detail")
-def elder_detail(request: HttpRequest, elder_id: int) -> HttpResponse:
-    elder = access_elder(scope=request.scope, elder_id=elder_id)  # type: ignore[attr-defined]
+def elder_detail(request: ScopedRequest, elder_id: int) -> HttpResponse:
+    elder = access_elder(scope=request.scope, elder_id=elder_id)
     return render(
         request,
         "registry/elder_detail.html",
         {
             "elder": elder,
             "today": timezone.localdate(),
-            "can_reveal": request.principal.can("elders.reveal_personal"),  # type: ignore[attr-defined]
+            "can_reveal": request.principal.can("elders.reveal_personal"),
         },
     )
 
 
 @require_POST
 @require_page("registry:elder_reveal")
-def elder_reveal(request: HttpRequest, elder_id: int) -> HttpResponse:
-    elder = access_elder(scope=request.scope, elder_id=elder_id)  # type: ignore[attr-defined]
+def elder_reveal(request: ScopedRequest, elder_id: int) -> HttpResponse:
+    elder = access_elder(scope=request.scope, elder_id=elder_id)
     personal = elder_reveal_personal(elder=elder, actor=request.user, purpose=request.POST.get("purpose", ""))
     return render(request, "registry/elder_detail.html#personal", {"elder": elder, "personal": personal})

@@ -18,4 +18,4 @@ def bootstrap(field: Any) -> SafeString:
     css = "form-select" if kind == "select" else "form-check-input" if kind == "checkbox" else "form-control"
     if field.errors:
         css += " is-invalid"
-    return field.as_widget(attrs={"class": f"{widget.attrs.get('class', '')} {css}".strip()})  # type: ignore[no-any-return]
+    return field.as_widget(attrs={"class": f"{widget.attrs.get('class', '')} {css}".strip()})
