@@ -36,6 +36,7 @@ from eldercare.core.services import (
     shipped_division_files,
 )
 from eldercare.demo import rules
+from eldercare.demo.steps import DemoContext, registered_steps
 from eldercare.registry.models import Elder
 from eldercare.registry.services import elder_build, elders_bulk_insert
 
@@ -51,6 +52,8 @@ class DemoReport:
     elders: int = 0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role label, bound to)
     assumptions: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)  # app steps that ran (see demo/steps.py)
+    notes: list[str] = field(default_factory=list)
 
 
 def load_inputs() -> dict[str, Any]:
@@ -298,6 +301,14 @@ def build_demo_city(
         report.accounts = create_demo_accounts(city_key=city_key, profile=profile, actor=actor)
         if profile.code == _installation_profile():
             relax_two_factor_for_demo(profile=profile, today=today, actor=actor)
+    ctx = DemoContext(
+        city_key=city_key, city_code=city_code, scale=scale, seed=seed, today=today, actor=actor
+    )
+    for _order, name, step in registered_steps():
+        with transaction.atomic():
+            step(ctx)
+        report.steps.append(name)
+    report.notes = ctx.notes
     report.assumptions = [
         inputs["living"]["source"],
         inputs["economic"]["source"],

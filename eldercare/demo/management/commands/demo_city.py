@@ -43,6 +43,8 @@ class Command(BaseCommand):
             except DomainError as exc:
                 raise CommandError(exc.message) from exc
         self.stdout.write(self.style.SUCCESS(f"{report.city}: {report.elders:,} elders generated"))
+        for note in report.notes:
+            self.stdout.write(f"  {note}")
         self.stdout.write("Labelled assumptions: " + "; ".join(report.assumptions))
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
         for username, role, bound in report.accounts:

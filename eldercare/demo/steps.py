@@ -1,0 +1,50 @@
+"""Demo-city steps contributed by each app.
+
+An app adds its part of the synthetic city (institutions, assessments, orders, alarms …) in its own
+`demo.py` with `@demo_step(order=…)`; `build_demo_city` discovers those modules and runs the steps in
+order after the elders and accounts exist. Steps must be deterministic for a given `ctx.seed`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils.module_loading import autodiscover_modules
+
+
+@dataclass
+class DemoContext:
+    city_key: str
+    city_code: str
+    scale: float
+    seed: int
+    today: date
+    actor: Any = None
+    notes: list[str] = field(default_factory=list)
+
+    def rng(self, name: str) -> random.Random:
+        """A random source of its own for each step, so adding a step never changes another's output."""
+        return random.Random(f"{self.seed}:{self.city_code}:{name}")
+
+
+DemoStep = Callable[[DemoContext], None]
+_STEPS: list[tuple[int, str, DemoStep]] = []
+
+
+def demo_step(*, order: int) -> Callable[[DemoStep], DemoStep]:
+    def register(step: DemoStep) -> DemoStep:
+        name = f"{step.__module__}.{step.__name__}"
+        if all(existing != name for _o, existing, _s in _STEPS):
+            _STEPS.append((order, name, step))
+        return step
+
+    return register
+
+
+def registered_steps() -> list[tuple[int, str, DemoStep]]:
+    autodiscover_modules("demo")
+    return sorted(_STEPS, key=lambda entry: (entry[0], entry[1]))
