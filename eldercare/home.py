@@ -13,6 +13,7 @@ from eldercare.accounts.principal import ScopedRequest
 from eldercare.accounts.roles import PERSONAL_ROLES
 from eldercare.core.models import CODE_LENGTH, Division, DivisionLevel
 from eldercare.core.selectors import audit_search, city_profile
+from eldercare.core.views import GEO_DIR
 from eldercare.registry.selectors import elder_counts, elder_counts_by_child_division
 
 
@@ -44,6 +45,11 @@ def home(request: ScopedRequest) -> HttpResponse:
         context["counts"] = elder_counts(scope=principal.scope, today=timezone.localdate())
         if root is not None:
             context["areas"] = _area_breakdown(request, root)
+            if root.level == DivisionLevel.CITY and (GEO_DIR / f"{root.code}.geojson").is_file():
+                context["map_data"] = [
+                    {"name": row["division"].code, "label": row["division"].name, "value": row["elders"]}
+                    for row in context["areas"]
+                ]
     if principal.can("audit.view"):
         context["recent_audit"] = list(audit_search(scope=principal.scope)[:8])
     return render(request, "home_staff.html", context)

@@ -53,6 +53,7 @@ PAGES: dict[str, str] = {
     "accounts:permission_matrix": "permissions.view",
     "core:division_list": "divisions.view",
     "core:division_detail": "divisions.view",
+    "core:division_geojson": "divisions.view",
     "core:audit_list": "audit.view",
     "core:policy_list": "policy.view",
     "core:policy_detail": "policy.view",

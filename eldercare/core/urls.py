@@ -6,6 +6,7 @@ app_name = "core"
 urlpatterns = [
     path("divisions/", views.division_list, name="division_list"),
     path("divisions/<str:code>/", views.division_detail, name="division_detail"),
+    path("geo/<str:code>.geojson", views.division_geojson, name="division_geojson"),
     path("audit/", views.audit_list, name="audit_list"),
     path("policies/", views.policy_list, name="policy_list"),
     path("policies/<str:key>/", views.policy_detail, name="policy_detail"),

@@ -7,7 +7,7 @@ import json
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,7 +30,9 @@ from eldercare.core.selectors import (
     policy_value,
     policy_versions,
 )
-from eldercare.core.services import policy_set
+from eldercare.core.services import DATA_DIR, policy_set
+
+GEO_DIR = DATA_DIR / "geo"
 
 ELDER_MODE_COOKIE = "elder_mode"
 
@@ -85,6 +87,15 @@ def division_detail(request: ScopedRequest, code: str) -> HttpResponse:
             "page": page,
         },
     )
+
+
+@require_page("core:division_geojson")
+def division_geojson(request: ScopedRequest, code: str) -> FileResponse:
+    """District boundaries of a shipped city as GeoJSON, for the maps (no tile server needed)."""
+    path = GEO_DIR / f"{code}.geojson"
+    if not code.isdigit() or not path.is_file():
+        raise Http404("No boundaries for this division.")
+    return FileResponse(path.open("rb"), content_type="application/geo+json")
 
 
 @require_page("core:audit_list")

@@ -58,7 +58,9 @@ def test_every_capability_used_is_defined() -> None:
 # Sample arguments and method per page; everything points inside the accounts' own area.
 def page_request(url_name: str, user: User | None) -> tuple[str, str]:
     kwargs: dict[str, Any] = {}
-    if url_name == "core:division_detail":
+    if url_name == "core:division_geojson":
+        kwargs["code"] = "4407"
+    elif url_name == "core:division_detail":
         kwargs["code"] = user.division_id if user is not None and user.division_id else "4407"
     elif url_name in {"core:policy_detail", "core:policy_edit"}:
         kwargs["key"] = "plan.indicators"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import template
@@ -19,3 +20,11 @@ def bootstrap(field: Any) -> SafeString:
     if field.errors:
         css += " is-invalid"
     return field.as_widget(attrs={"class": f"{widget.attrs.get('class', '')} {css}".strip()})
+
+
+@register.filter
+def age(birth_date: date | None, today: date) -> int | str:
+    """Completed years on `today` (周岁)."""
+    if birth_date is None:
+        return ""
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
