@@ -46,23 +46,23 @@ def url_fingerprints(database_url: str) -> dict[str, dict[str, Any]]:
     """Fingerprints of a database given by URL, read over a plain DB-API connection."""
     url = urlparse(database_url)
     if url.scheme == "sqlite":
-        db = sqlite3.connect(url.path)
+        lite = sqlite3.connect(url.path)
         try:
-            cursor = db.cursor()
+            cursor = lite.cursor()
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
             tables = [row[0] for row in cursor.fetchall()]
             return fingerprint_tables(cursor, tables, lambda t: f'"{t}"')
         finally:
-            db.close()
+            lite.close()
     import psycopg
 
     with (
-        psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as db,
-        db.cursor() as cursor,
+        psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as pg,
+        pg.cursor() as pg_cursor,
     ):
-        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        tables = [row[0] for row in cursor.fetchall()]
-        return fingerprint_tables(cursor, tables, lambda t: f'"{t}"')
+        pg_cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        tables = [row[0] for row in pg_cursor.fetchall()]
+        return fingerprint_tables(pg_cursor, tables, lambda t: f'"{t}"')
 
 
 def _pg_env(settings_dict: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
