@@ -118,10 +118,10 @@ def upgrade_legacy_id(number: str) -> str | None:
 
 
 def id_typo_variants(number: str) -> set[str]:
-    """Valid ID numbers one typing slip away: one digit changed, or two neighbours swapped.
-
-    Only variants whose check character still matches are returned (about one in eleven), so the
-    set is small enough to look up by hash in one query.
+    """Valid ID numbers one typing slip away in the 17 digits: one digit changed, or two neighbours
+    swapped, each with its own check character (MOD 11-2 catches a slip when the check character is
+    kept, so a slipped number that passed validation had its check character computed anew).
+    About 170 numbers: looked up by hash in one query.
     """
     if len(number) != 18:
         return set()
@@ -133,7 +133,7 @@ def id_typo_variants(number: str) -> set[str]:
                 candidates.add(body[:i] + digit + body[i + 1 :])
         if i < 16 and body[i] != body[i + 1]:
             candidates.add(body[:i] + body[i + 1] + body[i] + body[i + 2 :])
-    return {c + number[17] for c in candidates if check_character(c) == number[17]}
+    return {c + check_character(c) for c in candidates}
 
 
 def changed_fields(before: dict[str, object], after: dict[str, object]) -> dict[str, list[object]]:
