@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from pypinyin import Style, lazy_pinyin
@@ -97,6 +98,7 @@ def special_difficulty(facts: ElderFacts, *, policy: SpecialDifficultyPolicy, to
     return Decision(bool(reasons), tuple(reasons))
 
 
+@lru_cache(maxsize=65536)
 def name_initials(name: str) -> str:
     """Lower-case pinyin initials of a Chinese name (张三丰 → zsf); letters in the name are kept."""
     letters = lazy_pinyin(name.strip(), style=Style.FIRST_LETTER, errors="default", strict=False)
