@@ -26,10 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Field
+from django.db.models import JSONField
 from django.utils import timezone
 
 from eldercare.core.audit import audit_record
+from eldercare.core.crypto import EncryptedTextField
 from eldercare.core.exceptions import DomainError
 from eldercare.core.ids import ResidentId, is_valid_phone, mask_phone, normalise_phone
 from eldercare.core.models import Division, DivisionLevel
@@ -675,8 +676,8 @@ def insert_elders(elders: list[Elder]) -> None:
     now = timezone.now()
     fields = [f for f in Elder._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-    plain = {f.attname for f in fields if type(f).get_db_prep_save is Field.get_db_prep_save}
-    plain -= {"created_at", "updated_at"}
+    # fields whose Python value is not what the column stores: ciphertext, JSON
+    prepared = {f.attname for f in fields if isinstance(f, EncryptedTextField | JSONField)}
     with connection.cursor() as cursor:
         raw = cursor.cursor
         with raw.copy(f"COPY {Elder._meta.db_table} ({columns}) FROM STDIN") as copy:
@@ -684,9 +685,9 @@ def insert_elders(elders: list[Elder]) -> None:
                 elder.created_at = elder.updated_at = now
                 copy.write_row(
                     [
-                        getattr(elder, f.attname)
-                        if f.attname in plain
-                        else f.get_db_prep_save(getattr(elder, f.attname), connection)
+                        f.get_db_prep_save(getattr(elder, f.attname), connection)
+                        if f.attname in prepared
+                        else getattr(elder, f.attname)
                         for f in fields
                     ]
                 )

@@ -247,3 +247,16 @@ def test_the_pages_preview_commit_and_download(client: Client, community: Divisi
     assert Elder.objects.count() == 2
     report = client.get(f"/elders/imports/{batch.pk}/report.csv")
     assert report["Content-Type"].startswith("text/csv")
+
+
+def test_imported_identifiers_are_encrypted_at_rest(community: Division) -> None:
+    from django.db import connection
+
+    import_commit(batch=preview(roster(community, 2)), actor=None, scope=SCOPE)
+    elder = Elder.objects.order_by("id").first()
+    assert elder is not None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id_number, phone, address FROM registry_elder WHERE id = %s", [elder.pk])
+        stored = cursor.fetchone()
+    assert elder.id_number not in stored[0] and elder.phone not in stored[1] and "某街" not in stored[2]
+    assert elder.name_initials == "lr0" and elder.created_at is not None
