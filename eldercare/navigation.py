@@ -23,6 +23,9 @@ class NavEntry:
 NAVIGATION: list[NavEntry] = [
     NavEntry("home", _("Home"), "house"),
     NavEntry("registry:elder_list", _("Elders"), "people"),
+    NavEntry("registry:import_list", _("Imports"), "upload"),
+    NavEntry("registry:review_list", _("Review queue"), "check2-square"),
+    NavEntry("registry:duplicate_list", _("Duplicates"), "people-fill"),
     NavEntry("core:division_list", _("Divisions"), "diagram-3"),
     NavEntry("core:policy_list", _("Policies"), "sliders"),
     NavEntry("core:audit_list", _("Audit log"), "journal-text"),

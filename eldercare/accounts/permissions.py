@@ -33,6 +33,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "elders.reveal_personal": frozenset(
         {R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER, R.EMERGENCY_OPERATOR}
     ),
+    "elders.edit": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER}),
+    "elders.export": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER}),
+    "elders.import": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER}),
+    "elders.review": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER}),
+    "elders.merge": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER}),
     # supervision of the platform itself
     "audit.view": frozenset({R.CITY_ADMIN, R.INSPECTOR}),
     "policy.view": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.INSPECTOR}),
@@ -61,6 +66,23 @@ PAGES: dict[str, str] = {
     "registry:elder_list": "elders.view",
     "registry:elder_detail": "elders.view",
     "registry:elder_reveal": "elders.reveal_personal",
+    "registry:elder_create": "elders.edit",
+    "registry:elder_edit": "elders.edit",
+    "registry:elder_export": "elders.export",
+    "registry:contact_add": "elders.edit",
+    "registry:consent_add": "elders.edit",
+    "registry:groups_edit": "elders.edit",
+    "registry:life_event_add": "elders.edit",
+    "registry:import_list": "elders.import",
+    "registry:import_detail": "elders.import",
+    "registry:import_commit": "elders.import",
+    "registry:import_report": "elders.import",
+    "registry:review_list": "elders.review",
+    "registry:review_resolve": "elders.review",
+    "registry:duplicate_list": "elders.merge",
+    "registry:duplicate_merge": "elders.merge",
+    "registry:duplicate_dismiss": "elders.merge",
+    "registry:overpayment_list": "elders.review",
 }
 PUBLIC_PAGES = frozenset(
     {
@@ -84,6 +106,12 @@ API_OPERATIONS: dict[str, str] = {
     "policy_list": "policy.view",
     "elder_list": "elders.view",
     "elder_detail": "elders.view",
+    "elder_create": "elders.edit",
+    "elder_update": "elders.edit",
+    "elder_timeline": "elders.view",
+    "import_upload": "elders.import",
+    "import_detail": "elders.import",
+    "import_commit_api": "elders.import",
 }
 
 

@@ -293,7 +293,11 @@ def build_demo_city(
     if existing.exists():
         if not reset:
             raise DomainError("demo_city_exists", "This city already has elders; use --reset to rebuild it.")
-        # No cascades to run: nothing refers to elders yet, so a raw delete is safe and fast.
+        # The registry's own rows about these elders go first (see registry.services.demo_rows_delete);
+        # then a raw delete, without cascades, is safe and fast.
+        from eldercare.registry.demo import demo_rows_delete
+
+        demo_rows_delete(city_code=city_code)
         existing._raw_delete(existing.db)
     report = DemoReport(city=city_key)
     report.elders = generate_elders(city_key=city_key, scale=scale, seed=seed, today=today, actor=actor)

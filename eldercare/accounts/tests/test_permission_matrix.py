@@ -16,7 +16,8 @@ from eldercare.accounts.permissions import API_OPERATIONS, CAPABILITIES, PAGES, 
 from eldercare.accounts.roles import Role
 from eldercare.api import api
 from eldercare.core.tests.factories import ElderFactory, first_child
-from eldercare.registry.models import Elder
+from eldercare.registry.models import DuplicateCandidate, Elder, ImportBatch, ReviewItem
+from eldercare.registry.tests.factories import HUKOU_HEADER, registry_samples
 
 pytestmark = pytest.mark.django_db
 
@@ -64,16 +65,46 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         kwargs["code"] = user.division_id if user is not None and user.division_id else "4407"
     elif url_name in {"core:policy_detail", "core:policy_edit"}:
         kwargs["key"] = "plan.indicators"
-    elif url_name in {"registry:elder_detail", "registry:elder_reveal"}:
+    elif url_name in ELDER_PAGES:
         kwargs["elder_id"] = Elder.objects.order_by("id").values_list("id", flat=True)[0]
-    method = "post" if url_name == "registry:elder_reveal" else "get"
+    elif url_name in {"registry:import_detail", "registry:import_commit", "registry:import_report"}:
+        kwargs["batch_id"] = ImportBatch.objects.order_by("id").values_list("id", flat=True)[0]
+    elif url_name == "registry:review_resolve":
+        kwargs["item_id"] = ReviewItem.objects.order_by("id").values_list("id", flat=True)[0]
+    elif url_name in {"registry:duplicate_merge", "registry:duplicate_dismiss"}:
+        kwargs["candidate_id"] = DuplicateCandidate.objects.order_by("id").values_list("id", flat=True)[0]
+    method = "post" if url_name in POST_PAGES else "get"
     return method, reverse(url_name, kwargs=kwargs)
+
+
+ELDER_PAGES = {
+    "registry:elder_detail",
+    "registry:elder_reveal",
+    "registry:elder_edit",
+    "registry:contact_add",
+    "registry:consent_add",
+    "registry:groups_edit",
+    "registry:life_event_add",
+}
+POST_PAGES = {
+    "registry:elder_reveal",
+    "registry:contact_add",
+    "registry:consent_add",
+    "registry:groups_edit",
+    "registry:life_event_add",
+    "registry:import_commit",
+    "registry:review_resolve",
+    "registry:duplicate_merge",
+    "registry:duplicate_dismiss",
+}
 
 
 @pytest.fixture
 def elder_in_home_community() -> Elder:
     street = first_child("440703")
-    return ElderFactory(residence_division=first_child(street.code))
+    elder = ElderFactory(residence_division=first_child(street.code))
+    registry_samples(elder)
+    return elder
 
 
 @pytest.mark.parametrize("url_name", sorted(PAGES))
@@ -114,7 +145,32 @@ API_SAMPLES = {
     "policy_list": "/api/v1/policies",
     "elder_list": "/api/v1/elders",
     "elder_detail": "/api/v1/elders/{elder}",
+    "elder_timeline": "/api/v1/elders/{elder}/timeline",
+    "import_detail": "/api/v1/imports/{batch}",
+    # writes: (method, url, body); an allowed role may still be refused by a rule (4xx), never 401/403
+    "elder_create": ("post", "/api/v1/elders", {"name": "x", "id_number": "1", "residence_division": "4407"}),
+    "elder_update": ("patch", "/api/v1/elders/{elder}", {}),
+    "import_upload": ("multipart", "/api/v1/imports", {"source": "hukou"}),
+    "import_commit_api": ("post", "/api/v1/imports/{batch}/commit", {}),
 }
+
+
+def api_call(client: Client, operation: str, **fmt: object) -> Any:
+    sample = API_SAMPLES[operation]
+    if isinstance(sample, str):
+        return client.get(sample.format(**fmt))
+    method, url, body = sample
+    url = url.format(**fmt)
+    if method == "multipart":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("x.csv", HUKOU_HEADER.encode(), content_type="text/csv")
+        return client.post(url, {**body, "file": upload})
+    return getattr(client, method)(url, body, content_type="application/json")
+
+
+def sample_ids(elder: Elder) -> dict[str, object]:
+    return {"elder": elder.pk, "batch": ImportBatch.objects.order_by("id").values_list("id", flat=True)[0]}
 
 
 def test_the_api_samples_cover_every_operation() -> None:
@@ -125,8 +181,7 @@ def test_the_api_samples_cover_every_operation() -> None:
 def test_the_api_refuses_anonymous_callers_with_401(
     operation: str, client: Client, elder_in_home_community: Elder
 ) -> None:
-    url = API_SAMPLES[operation].format(division="4407", elder=elder_in_home_community.pk)
-    response = client.get(url)
+    response = api_call(client, operation, division="4407", **sample_ids(elder_in_home_community))
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
 
@@ -142,10 +197,14 @@ def test_each_role_gets_exactly_the_api_operations_the_matrix_gives_it(
 ) -> None:
     user = make_user(role)
     client.force_login(user)
-    url = API_SAMPLES[operation].format(division=user.division_id or "4407", elder=elder_in_home_community.pk)
-    response = client.get(url)
+    response = api_call(
+        client, operation, division=user.division_id or "4407", **sample_ids(elder_in_home_community)
+    )
     if role in CAPABILITIES[API_OPERATIONS[operation]]:
-        assert response.status_code == 200, response.content
+        if isinstance(API_SAMPLES[operation], str):
+            assert response.status_code == 200, response.content
+        else:
+            assert response.status_code not in (401, 403), response.content
     else:
         assert response.status_code == 403
         assert response.json() == {
