@@ -12,7 +12,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from eldercare.accounts.models import User
-from eldercare.accounts.permissions import API_OPERATIONS, CAPABILITIES, PAGES, PUBLIC_PAGES
+from eldercare.accounts.permissions import (
+    API_OPERATIONS,
+    CAPABILITIES,
+    DEVICE_OPERATIONS,
+    PAGES,
+    PUBLIC_PAGES,
+)
 from eldercare.accounts.roles import Role
 from eldercare.api import api
 from eldercare.core.tests.factories import ElderFactory, first_child
@@ -48,7 +54,7 @@ def test_every_page_is_in_the_matrix_or_declared_public() -> None:
 
 
 def test_every_api_operation_is_in_the_matrix() -> None:
-    assert api_operation_names() == set(API_OPERATIONS)
+    assert api_operation_names() == set(API_OPERATIONS) | DEVICE_OPERATIONS
 
 
 def test_every_capability_used_is_defined() -> None:
@@ -66,8 +72,41 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         kwargs["key"] = "plan.indicators"
     elif url_name in {"registry:elder_detail", "registry:elder_reveal"}:
         kwargs["elder_id"] = Elder.objects.order_by("id").values_list("id", flat=True)[0]
-    method = "post" if url_name == "registry:elder_reveal" else "get"
+    elif url_name in EMERGENCY_ALARM_PAGES:
+        kwargs["alarm_id"] = sample_alarm_id()
+    method = "post" if url_name in POST_PAGES else "get"
     return method, reverse(url_name, kwargs=kwargs)
+
+
+EMERGENCY_ALARM_PAGES = {
+    "emergency:alarm_detail",
+    "emergency:alarm_take",
+    "emergency:alarm_call",
+    "emergency:alarm_dispatch",
+    "emergency:alarm_close",
+    "emergency:alarm_reveal",
+}
+POST_PAGES = {
+    "registry:elder_reveal",
+    *(EMERGENCY_ALARM_PAGES - {"emergency:alarm_detail"}),
+    "emergency:shift_create",
+    "emergency:drill_create",
+    "emergency:resource_create",
+}
+
+
+def sample_alarm_id() -> int:
+    from eldercare.emergency.models import Alarm
+    from eldercare.emergency.tests.factories import make_alarm
+
+    existing = Alarm.objects.order_by("id").values_list("id", flat=True).first()
+    return existing or make_alarm(make_device_for_first_elder()).pk
+
+
+def make_device_for_first_elder() -> object:
+    from eldercare.emergency.tests.factories import make_device
+
+    return make_device(Elder.objects.order_by("id").first())
 
 
 @pytest.fixture
@@ -114,7 +153,22 @@ API_SAMPLES = {
     "policy_list": "/api/v1/policies",
     "elder_list": "/api/v1/elders",
     "elder_detail": "/api/v1/elders/{elder}",
+    "emergency_alarm_list": "/api/v1/emergency/alarms",
+    "emergency_alarm_detail": "/api/v1/emergency/alarms/{alarm}",
+    "emergency_alarm_take": ("post", "/api/v1/emergency/alarms/{alarm}/take", {}),
+    "emergency_alarm_dispatch": ("post", "/api/v1/emergency/alarms/{alarm}/dispatch", {"target": "family"}),
+    "emergency_alarm_close": ("post", "/api/v1/emergency/alarms/{alarm}/close", {"outcome": "phone"}),
+    "emergency_device_list": "/api/v1/emergency/devices",
 }
+
+
+def api_call(client: Client, operation: str, **ids: object) -> Any:
+    """GET the sample URL, or send the sample (method, URL, JSON body)."""
+    sample = API_SAMPLES[operation]
+    if isinstance(sample, str):
+        return client.get(sample.format(**ids))
+    method, url, body = sample
+    return getattr(client, method)(url.format(**ids), data=body, content_type="application/json")
 
 
 def test_the_api_samples_cover_every_operation() -> None:
@@ -125,8 +179,7 @@ def test_the_api_samples_cover_every_operation() -> None:
 def test_the_api_refuses_anonymous_callers_with_401(
     operation: str, client: Client, elder_in_home_community: Elder
 ) -> None:
-    url = API_SAMPLES[operation].format(division="4407", elder=elder_in_home_community.pk)
-    response = client.get(url)
+    response = api_call(client, operation, division="4407", elder=elder_in_home_community.pk, alarm=0)
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
 
@@ -142,10 +195,12 @@ def test_each_role_gets_exactly_the_api_operations_the_matrix_gives_it(
 ) -> None:
     user = make_user(role)
     client.force_login(user)
-    url = API_SAMPLES[operation].format(division=user.division_id or "4407", elder=elder_in_home_community.pk)
-    response = client.get(url)
+    alarm = sample_alarm_id() if "{alarm}" in str(API_SAMPLES[operation]) else 0
+    response = api_call(
+        client, operation, division=user.division_id or "4407", elder=elder_in_home_community.pk, alarm=alarm
+    )
     if role in CAPABILITIES[API_OPERATIONS[operation]]:
-        assert response.status_code == 200, response.content
+        assert response.status_code in (200, 409), response.content  # 409: a sample alarm in the wrong state
     else:
         assert response.status_code == 403
         assert response.json() == {
