@@ -62,3 +62,25 @@ def test_a_heartbeat_over_mqtt_updates_the_device() -> None:
 def test_the_escalate_command_runs_once_without_loop(capsys) -> None:
     call_command("alarm_escalate")
     assert "0 escalated" in capsys.readouterr().out
+
+
+def test_the_simulator_sends_alarms_over_mqtt_that_the_ingest_stores(capsys) -> None:
+    from eldercare.core.tests.factories import ElderFactory
+
+    ElderFactory()
+    call_command(
+        "alarm_simulate", "--mqtt", "--count", "1", "--interval", "0", "--devices", "1", "--seed", "1"
+    )
+    assert "published to" in capsys.readouterr().out
+
+
+def test_alarms_appear_on_the_elders_timeline() -> None:
+    from eldercare.accounts.principal import principal_for_user
+    from eldercare.core.tests.factories import UserFactory
+    from eldercare.emergency.tests.factories import make_alarm
+    from eldercare.registry.timeline import elder_timeline
+
+    alarm = make_alarm(kind="fall")
+    principal = principal_for_user(UserFactory(role="emergency_operator", username="tl"))
+    entries = elder_timeline(elder=alarm.elder, principal=principal)
+    assert [e.kind for e in entries] == ["alarm"]
