@@ -132,6 +132,9 @@ else:
 # The MQTT broker that `manage.py alarm_ingest` subscribes to (devices and gateways publish alarms there).
 MQTT_URL = env.str("MQTT_URL", default="mqtt://127.0.0.1:1883")
 MQTT_TOPIC = env.str("MQTT_TOPIC", default="eldercare/alarms/#")
+# Pushes to consoles go out from a background thread, so a device's acknowledgement never waits for the
+# channel layer; tests send them inline.
+EMERGENCY_PUSH_INLINE = env.bool("EMERGENCY_PUSH_INLINE", default=TESTING)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from eldercare.core.exceptions import DomainError
 from eldercare.emergency import rules, services
@@ -115,7 +115,8 @@ def run_ingest(
 
     def on_message(c: Any, userdata: Any, msg: Any) -> None:
         nonlocal handled
-        close_old_connections()
+        if not connection.in_atomic_block:  # a long-running loop drops stale connections
+            close_old_connections()
         result = handle_message(msg.payload)
         if result.status == "rejected":
             logger.warning("mqtt message on %s rejected: %s", msg.topic, result.reason)

@@ -9,9 +9,10 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from eldercare.core.audit import AuditContext, audit_context
+from eldercare.emergency.broadcast import wait_idle
 from eldercare.emergency.services import alarms_escalate, devices_check_silent
 
 
@@ -27,7 +28,8 @@ class Command(BaseCommand):
         last_devices = 0.0
         with audit_context(AuditContext(channel="command")):
             while True:
-                close_old_connections()
+                if not connection.in_atomic_block:  # between runs, drop stale connections
+                    close_old_connections()
                 escalated = alarms_escalate()
                 silent = 0
                 if time.monotonic() - last_devices >= options["devices_every"] or not options["loop"]:
@@ -36,5 +38,6 @@ class Command(BaseCommand):
                 if escalated or silent or not options["loop"]:
                     self.stdout.write(f"alarm_escalate: {escalated} escalated, {silent} silent devices")
                 if not options["loop"]:
+                    wait_idle()
                     return
                 time.sleep(options["interval"])
