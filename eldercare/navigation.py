@@ -32,6 +32,10 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("accounts:user_list", _("Accounts"), "person-badge"),
     NavEntry("accounts:token_list", _("API tokens"), "key"),
     NavEntry("accounts:permission_matrix", _("Permissions"), "shield-check"),
+    NavEntry("emergency:console", _("Alarm console"), "broadcast"),
+    NavEntry("emergency:alarm_list", _("Alarms"), "bell"),
+    NavEntry("emergency:device_list", _("Devices"), "smartwatch"),
+    NavEntry("emergency:stats", _("Alarm statistics"), "graph-up"),
 ]
 
 

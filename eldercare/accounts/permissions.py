@@ -45,6 +45,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "permissions.view": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.INSPECTOR}),
     "users.manage": frozenset({R.CITY_ADMIN}),
     "tokens.manage": frozenset({R.CITY_ADMIN}),
+    # the emergency centre (平安通)
+    "emergency.view": frozenset(
+        {R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.INSPECTOR, R.EMERGENCY_OPERATOR}
+    ),
+    "emergency.handle": frozenset({R.EMERGENCY_OPERATOR}),
+    "emergency.manage": frozenset({R.CITY_ADMIN, R.EMERGENCY_OPERATOR}),
 }
 
 # Pages by URL name. Pages not listed here must be in PUBLIC_PAGES; a test checks every URL.
@@ -83,6 +89,24 @@ PAGES: dict[str, str] = {
     "registry:duplicate_merge": "elders.merge",
     "registry:duplicate_dismiss": "elders.merge",
     "registry:overpayment_list": "elders.review",
+    "emergency:console": "emergency.handle",
+    "emergency:console_open": "emergency.handle",
+    "emergency:alarm_list": "emergency.view",
+    "emergency:alarm_detail": "emergency.view",
+    "emergency:alarm_take": "emergency.handle",
+    "emergency:alarm_call": "emergency.handle",
+    "emergency:alarm_dispatch": "emergency.handle",
+    "emergency:alarm_close": "emergency.handle",
+    "emergency:alarm_reveal": "emergency.handle",
+    "emergency:device_list": "emergency.view",
+    "emergency:device_create": "emergency.manage",
+    "emergency:stats": "emergency.view",
+    "emergency:shift_list": "emergency.view",
+    "emergency:shift_create": "emergency.manage",
+    "emergency:drill_list": "emergency.view",
+    "emergency:drill_create": "emergency.manage",
+    "emergency:resource_list": "emergency.view",
+    "emergency:resource_create": "emergency.manage",
 }
 PUBLIC_PAGES = frozenset(
     {
@@ -112,7 +136,16 @@ API_OPERATIONS: dict[str, str] = {
     "import_upload": "elders.import",
     "import_detail": "elders.import",
     "import_commit_api": "elders.import",
+    "emergency_alarm_list": "emergency.view",
+    "emergency_alarm_detail": "emergency.view",
+    "emergency_alarm_take": "emergency.handle",
+    "emergency_alarm_dispatch": "emergency.handle",
+    "emergency_alarm_close": "emergency.handle",
+    "emergency_device_list": "emergency.view",
 }
+# Operations called by devices and gateways: authenticated by the device's own token and signed body,
+# not by a role (eldercare.emergency.device_auth).
+DEVICE_OPERATIONS = frozenset({"device_alarm_post", "device_heartbeat_post"})
 
 
 def roles_with(capability: str) -> frozenset[str]:
@@ -127,4 +160,12 @@ def page_capability(url_name: str) -> str:
     return PAGES[url_name]
 
 
-__all__ = ["API_OPERATIONS", "CAPABILITIES", "PAGES", "PERSONAL_ROLES", "PUBLIC_PAGES", "has_capability"]
+__all__ = [
+    "API_OPERATIONS",
+    "CAPABILITIES",
+    "DEVICE_OPERATIONS",
+    "PAGES",
+    "PERSONAL_ROLES",
+    "PUBLIC_PAGES",
+    "has_capability",
+]

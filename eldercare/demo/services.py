@@ -36,7 +36,7 @@ from eldercare.core.services import (
     shipped_division_files,
 )
 from eldercare.demo import rules
-from eldercare.demo.steps import DemoContext, registered_steps
+from eldercare.demo.steps import DemoContext, registered_resets, registered_steps
 from eldercare.registry.models import Elder
 from eldercare.registry.services import elder_build, elders_bulk_insert
 
@@ -293,11 +293,10 @@ def build_demo_city(
     if existing.exists():
         if not reset:
             raise DomainError("demo_city_exists", "This city already has elders; use --reset to rebuild it.")
-        # The registry's own rows about these elders go first (see registry.services.demo_rows_delete);
-        # then a raw delete, without cascades, is safe and fast.
-        from eldercare.registry.demo import demo_rows_delete
-
-        demo_rows_delete(city_code=city_code)
+        with transaction.atomic():
+            for reset_app in registered_resets():  # apps remove their rows that refer to elders first
+                reset_app(city_code)
+        # No cascades left to run: the apps removed what refers to elders, so a raw delete is safe and fast.
         existing._raw_delete(existing.db)
     report = DemoReport(city=city_key)
     report.elders = generate_elders(city_key=city_key, scale=scale, seed=seed, today=today, actor=actor)

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from eldercare.core.ids import make_resident_id, mask_phone
-from eldercare.demo.steps import DemoContext, demo_step
+from eldercare.demo.steps import DemoContext, demo_reset, demo_step
 from eldercare.registry.choices import ConsentScope
 from eldercare.registry.models import (
     DuplicateCandidate,
@@ -42,7 +42,8 @@ def demo_imports_dir() -> Path:
     return Path(getattr(settings, "DEMO_IMPORTS_DIR", settings.BASE_DIR / "var" / "demo_imports"))
 
 
-def demo_rows_delete(*, city_code: str) -> None:
+@demo_reset
+def demo_rows_delete(city_code: str) -> None:
     """Delete the registry's rows about the city's elders (before the demo rebuilds them)."""
     elders = Elder.objects.filter(residence_division__code__startswith=city_code)
     for model in (ElderChange, ElderContact, ElderConsent, ElderGroupMembership, LifeEvent, ReviewItem):

@@ -12,7 +12,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from eldercare.accounts.models import User
-from eldercare.accounts.permissions import API_OPERATIONS, CAPABILITIES, PAGES, PUBLIC_PAGES
+from eldercare.accounts.permissions import (
+    API_OPERATIONS,
+    CAPABILITIES,
+    DEVICE_OPERATIONS,
+    PAGES,
+    PUBLIC_PAGES,
+)
 from eldercare.accounts.roles import Role
 from eldercare.api import api
 from eldercare.core.tests.factories import ElderFactory, first_child
@@ -49,7 +55,7 @@ def test_every_page_is_in_the_matrix_or_declared_public() -> None:
 
 
 def test_every_api_operation_is_in_the_matrix() -> None:
-    assert api_operation_names() == set(API_OPERATIONS)
+    assert api_operation_names() == set(API_OPERATIONS) | DEVICE_OPERATIONS
 
 
 def test_every_capability_used_is_defined() -> None:
@@ -73,6 +79,8 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         kwargs["item_id"] = ReviewItem.objects.order_by("id").values_list("id", flat=True)[0]
     elif url_name in {"registry:duplicate_merge", "registry:duplicate_dismiss"}:
         kwargs["candidate_id"] = DuplicateCandidate.objects.order_by("id").values_list("id", flat=True)[0]
+    elif url_name in EMERGENCY_ALARM_PAGES:
+        kwargs["alarm_id"] = sample_alarm_id()
     method = "post" if url_name in POST_PAGES else "get"
     return method, reverse(url_name, kwargs=kwargs)
 
@@ -97,6 +105,34 @@ POST_PAGES = {
     "registry:duplicate_merge",
     "registry:duplicate_dismiss",
 }
+EMERGENCY_ALARM_PAGES = {
+    "emergency:alarm_detail",
+    "emergency:alarm_take",
+    "emergency:alarm_call",
+    "emergency:alarm_dispatch",
+    "emergency:alarm_close",
+    "emergency:alarm_reveal",
+}
+POST_PAGES |= {
+    *(EMERGENCY_ALARM_PAGES - {"emergency:alarm_detail"}),
+    "emergency:shift_create",
+    "emergency:drill_create",
+    "emergency:resource_create",
+}
+
+
+def sample_alarm_id() -> int:
+    from eldercare.emergency.models import Alarm
+    from eldercare.emergency.tests.factories import make_alarm
+
+    existing = Alarm.objects.order_by("id").values_list("id", flat=True).first()
+    return existing or make_alarm(make_device_for_first_elder()).pk
+
+
+def make_device_for_first_elder() -> object:
+    from eldercare.emergency.tests.factories import make_device
+
+    return make_device(Elder.objects.order_by("id").first())
 
 
 @pytest.fixture
@@ -152,6 +188,12 @@ API_SAMPLES = {
     "elder_update": ("patch", "/api/v1/elders/{elder}", {}),
     "import_upload": ("multipart", "/api/v1/imports", {"source": "hukou"}),
     "import_commit_api": ("post", "/api/v1/imports/{batch}/commit", {}),
+    "emergency_alarm_list": "/api/v1/emergency/alarms",
+    "emergency_alarm_detail": "/api/v1/emergency/alarms/{alarm}",
+    "emergency_alarm_take": ("post", "/api/v1/emergency/alarms/{alarm}/take", {}),
+    "emergency_alarm_dispatch": ("post", "/api/v1/emergency/alarms/{alarm}/dispatch", {"target": "family"}),
+    "emergency_alarm_close": ("post", "/api/v1/emergency/alarms/{alarm}/close", {"outcome": "phone"}),
+    "emergency_device_list": "/api/v1/emergency/devices",
 }
 
 
@@ -181,7 +223,7 @@ def test_the_api_samples_cover_every_operation() -> None:
 def test_the_api_refuses_anonymous_callers_with_401(
     operation: str, client: Client, elder_in_home_community: Elder
 ) -> None:
-    response = api_call(client, operation, division="4407", **sample_ids(elder_in_home_community))
+    response = api_call(client, operation, division="4407", alarm=0, **sample_ids(elder_in_home_community))
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
 
@@ -197,8 +239,13 @@ def test_each_role_gets_exactly_the_api_operations_the_matrix_gives_it(
 ) -> None:
     user = make_user(role)
     client.force_login(user)
+    alarm = sample_alarm_id() if "{alarm}" in str(API_SAMPLES[operation]) else 0
     response = api_call(
-        client, operation, division=user.division_id or "4407", **sample_ids(elder_in_home_community)
+        client,
+        operation,
+        division=user.division_id or "4407",
+        alarm=alarm,
+        **sample_ids(elder_in_home_community),
     )
     if role in CAPABILITIES[API_OPERATIONS[operation]]:
         if isinstance(API_SAMPLES[operation], str):
