@@ -23,6 +23,8 @@ class NavEntry:
 NAVIGATION: list[NavEntry] = [
     NavEntry("home", _("Home"), "house"),
     NavEntry("registry:elder_list", _("Elders"), "people"),
+    NavEntry("assessment:assessment_list", _("Assessments"), "clipboard2-check"),
+    NavEntry("assessment:statistics", _("Assessment statistics"), "bar-chart"),
     NavEntry("core:division_list", _("Divisions"), "diagram-3"),
     NavEntry("core:policy_list", _("Policies"), "sliders"),
     NavEntry("core:audit_list", _("Audit log"), "journal-text"),

@@ -65,6 +65,10 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
     elif url_name in {"registry:elder_detail", "registry:elder_reveal"}:
         kwargs["elder_id"] = Elder.objects.order_by("id").values_list("id", flat=True)[0]
     method = "post" if url_name == "registry:elder_reveal" else "get"
+    if url_name.startswith("assessment:"):
+        from eldercare.assessment.tests.factories import matrix_page_sample
+
+        method, kwargs = matrix_page_sample(url_name, Elder.objects.order_by("id").first())
     return method, reverse(url_name, kwargs=kwargs)
 
 
@@ -112,7 +116,24 @@ API_SAMPLES = {
     "policy_list": "/api/v1/policies",
     "elder_list": "/api/v1/elders",
     "elder_detail": "/api/v1/elders/{elder}",
+    "assessment_list": "/api/v1/assessments",
+    "assessment_detail": "/api/v1/assessments/{assessment}",
+    "elder_ability_level": "/api/v1/elders/{elder}/ability-level",
+    # POST operations: (url, body); an allowed role gets past the permission check (any status but 401/403)
+    "assessment_score": ("/api/v1/assessments/score", {"items": {}}),
+    "assessment_create": ("/api/v1/assessments", {"elder_id": 0, "assessors": [], "items": {}}),
 }
+
+
+def api_call(client: Client, operation: str, division: str, elder: Elder) -> Any:
+    sample = API_SAMPLES[operation]
+    if isinstance(sample, tuple):
+        return client.post(sample[0], sample[1], content_type="application/json")
+    if "{assessment}" in sample:
+        from eldercare.assessment.tests.factories import quick_published
+
+        return client.get(sample.format(assessment=quick_published(elder).pk))
+    return client.get(sample.format(division=division, elder=elder.pk))
 
 
 def test_the_api_samples_cover_every_operation() -> None:
@@ -123,8 +144,7 @@ def test_the_api_samples_cover_every_operation() -> None:
 def test_the_api_refuses_anonymous_callers_with_401(
     operation: str, client: Client, elder_in_home_community: Elder
 ) -> None:
-    url = API_SAMPLES[operation].format(division="4407", elder=elder_in_home_community.pk)
-    response = client.get(url)
+    response = api_call(client, operation, "4407", elder_in_home_community)
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
 
@@ -140,10 +160,12 @@ def test_each_role_gets_exactly_the_api_operations_the_matrix_gives_it(
 ) -> None:
     user = make_user(role)
     client.force_login(user)
-    url = API_SAMPLES[operation].format(division=user.division_id or "4407", elder=elder_in_home_community.pk)
-    response = client.get(url)
+    response = api_call(client, operation, user.division_id or "4407", elder_in_home_community)
     if role in CAPABILITIES[API_OPERATIONS[operation]]:
-        assert response.status_code == 200, response.content
+        if isinstance(API_SAMPLES[operation], tuple):
+            assert response.status_code not in (401, 403), response.content
+        else:
+            assert response.status_code == 200, response.content
     else:
         assert response.status_code == 403
         assert response.json() == {
