@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from eldercare.accounts.api_auth import api_operation
@@ -132,7 +132,7 @@ def assessment_create(request: HttpRequest, payload: AssessmentIn) -> Any:
         requester=payload.requester,
         submit=payload.submit,
     )
-    return 201, selectors.access_assessment(scope=principal.scope, assessment_id=assessment.pk)
+    return Status(201, selectors.access_assessment(scope=principal.scope, assessment_id=assessment.pk))
 
 
 @router.get("/elders/{elder_id}/ability-level", response=CurrentLevelOut)

@@ -74,6 +74,8 @@ class HealthFactsForm(forms.Form):
                 choices=counts,
                 coerce=int,
                 initial=0,
+                required=False,
+                empty_value=0,  # type: ignore[arg-type]
             )
 
     def diagnosis_codes(self) -> list[str]:

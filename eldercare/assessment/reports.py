@@ -1,7 +1,8 @@
 """The assessment report (老年人能力评估报告) as a PDF, rendered with WeasyPrint in the vendored Noto Sans SC.
 
 The font is vendored as ~100 unicode-range subsets per weight; WeasyPrint would load every one of them,
-so the report declares only the subsets its own characters need. Turning those woff2 files into fonts
+so the report declares only the subsets its own characters need (each as a family of its own, see
+`font_css_for`). Turning those woff2 files into fonts
 costs ~0.1 s each the first time; one FontConfiguration is kept per process so later reports reuse them
 (first report of a process ~6 s, later ones under a second, measured here).
 System libraries: WeasyPrint needs Pango (Debian: libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz0b).
@@ -38,28 +39,62 @@ def _font_config() -> Any:
     return FontConfiguration()
 
 
+_SUBSET = re.compile(r"noto-sans-sc-([a-z0-9-]+?)-\d00-normal\.woff2")
+
+
 @cache
-def _font_faces() -> tuple[tuple[str, tuple[tuple[int, int], ...]], ...]:
+def _font_faces() -> tuple[tuple[str, str, tuple[tuple[int, int], ...]], ...]:
+    """(@font-face rule, subset id, unicode spans) for every subset of both weights."""
     faces = []
     for name in ("400.css", "700.css"):
         for block in _FACE.findall((FONT_DIR / name).read_text(encoding="utf-8")):
-            match = _RANGE.search(block)
-            if match is None:
+            match, subset = _RANGE.search(block), _SUBSET.search(block)
+            if match is None or subset is None:
                 continue
             spans = []
             for part in match.group(1).split(","):
                 low, _, high = part.strip().removeprefix("U+").partition("-")
                 spans.append((int(low, 16), int(high or low, 16)))
-            faces.append((block, tuple(spans)))
+            faces.append((block, subset.group(1), tuple(spans)))
     return tuple(faces)
 
 
 def font_css_for(text: str) -> str:
-    """The @font-face rules whose unicode ranges cover a character of `text`."""
+    """@font-face rules for the subsets `text` needs, each subset under a family of its own.
+
+    WeasyPrint merges faces that share one family name into one embedded font and mixes up their glyph
+    ids (wrong characters in the PDF), so every subset gets its own family and the report lists them all.
+    """
     chars = {ord(c) for c in text}
-    return "\n".join(
-        block for block, spans in _font_faces() if any(low <= c <= high for c in chars for low, high in spans)
-    )
+    rules, families = [], []
+    for block, subset, spans in _font_faces():
+        if any(low <= c <= high for c in chars for low, high in spans):
+            family = f"ec-noto-sc-{subset}"
+            rules.append(re.sub(r"font-family:\s*'[^']*'", f"font-family: '{family}'", block))
+            if family not in families:
+                families.append(family)
+    stack = ", ".join(f"'{f}'" for f in families) or "sans-serif"
+    rules.append(f"* {{ font-family: {stack}, sans-serif !important; }}")
+    rules.append(f"@page {{ @bottom-center {{ font-family: {stack}, sans-serif; }} }}")
+    return "\n".join(rules)
+
+
+# The printed form uses the standard's own terms (A.1 评估原因), whatever the page language.
+REASON_TERMS = {
+    "first": "首次评估",
+    "regular": "常规评估",
+    "immediate": "即时评估",
+    "appeal": "因对评估结果有疑问进行的复评",
+    "other": "其他",
+}
+PURPOSE_TERMS = {"standard": "能力评估", "appeal": "复评", "quality_check": "质控复核"}
+STATUS_TERMS = {
+    "draft": "草稿",
+    "submitted": "待审核",
+    "returned": "已退回",
+    "published": "已发布",
+    "superseded": "已被替代",
+}
 
 
 def report_context(assessment: Assessment) -> dict[str, Any]:
@@ -83,6 +118,9 @@ def report_context(assessment: Assessment) -> dict[str, Any]:
         "rows": rows,
         "event_names": {t.code: t.name for t in inst.adjustments.risk_event_types},
         "printed_at": timezone.localtime(),
+        "reason": REASON_TERMS.get(assessment.request.reason, "") if assessment.request else "",
+        "purpose": PURPOSE_TERMS[assessment.purpose],
+        "status": STATUS_TERMS[assessment.status],
     }
 
 

@@ -45,6 +45,22 @@ def demo_step(*, order: int) -> Callable[[DemoStep], DemoStep]:
     return register
 
 
+DemoReset = Callable[[str], None]
+_RESETS: dict[str, DemoReset] = {}
+
+
+def demo_reset(func: DemoReset) -> DemoReset:
+    """Register a function that deletes an app's rows about a city's elders (given the city code) before
+    `--reset` deletes the elders themselves; without it, the app's foreign keys would block the reset."""
+    _RESETS[f"{func.__module__}.{func.__name__}"] = func
+    return func
+
+
+def registered_resets() -> list[DemoReset]:
+    autodiscover_modules("demo")
+    return [_RESETS[name] for name in sorted(_RESETS)]
+
+
 def registered_steps() -> list[tuple[int, str, DemoStep]]:
     autodiscover_modules("demo")
     return sorted(_STEPS, key=lambda entry: (entry[0], entry[1]))

@@ -59,7 +59,9 @@ def test_a_new_version_closes_the_open_one_and_history_replays_by_date(jiangmen:
     assert before.version_id == first.version_id and before.valid_to == date(2025, 7, 1)
     assert after.value == ["city_admin"] and after.version == 2
     seeded = len(read_profile_file("jiangmen")["policies"])
-    assert AuditEntry.objects.filter(action="policy.changed").count() == seeded + 1  # seeded keys + this change
+    assert (
+        AuditEntry.objects.filter(action="policy.changed").count() == seeded + 1
+    )  # seeded keys + this change
 
 
 def test_history_is_not_rewritten(jiangmen: CityProfile) -> None:
