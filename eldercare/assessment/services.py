@@ -217,7 +217,7 @@ def request_schedule(
 ) -> AssessmentRequest:
     """Send two certified assessors; each declares their relation to the elder and a relative is refused."""
     request = (
-        AssessmentRequest.objects.select_for_update()
+        AssessmentRequest.objects.select_for_update(of=("self",))
         .select_related("elder", "related_assessment")
         .get(pk=request.pk)
     )
@@ -376,7 +376,9 @@ def assessment_save(
     assessed_on: date | None = None,
 ) -> Assessment:
     """Save part of a draft (the tablet saves after each screen); each bad item is named (422)."""
-    assessment = Assessment.objects.select_for_update().select_related("instrument").get(pk=assessment.pk)
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",)).select_related("instrument").get(pk=assessment.pk)
+    )
     _require_draft(assessment)
     _require_team_member(assessment, actor)
     inst = instrument_definition(assessment.instrument)
@@ -445,7 +447,9 @@ def result_fields(result: rules.Result) -> dict[str, Any]:
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, actor: Any) -> Assessment:
     """Score the complete answers under the policy in force on the assessment date, and freeze the row."""
-    assessment = Assessment.objects.select_for_update().select_related("instrument").get(pk=assessment.pk)
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",)).select_related("instrument").get(pk=assessment.pk)
+    )
     _require_draft(assessment)
     _require_team_member(assessment, actor)
     on = assessment.assessed_on or timezone.localdate()
@@ -480,7 +484,7 @@ def assessment_submit(*, assessment: Assessment, actor: Any) -> Assessment:
 def assessment_review(*, assessment: Assessment, actor: Any, approve: bool, note: str = "") -> Assessment:
     """A supervisor approves (publishes) or returns a submitted assessment; never one of the assessors."""
     assessment = (
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .select_related("request", "request__related_assessment")
         .get(pk=assessment.pk)
     )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from eldercare.assessment import tasks
@@ -39,17 +39,20 @@ def test_the_sweep_reminds_before_expiry_and_requests_a_reassessment_after_it_on
     assert request.trigger == Trigger.EXPIRY and request.reason == "regular"
 
 
-def test_a_fall_alarm_queues_a_reassessment_request_through_the_worker() -> None:
+def test_a_fall_alarm_queues_a_reassessment_request(settings: Any) -> None:
     # given an assessed elder
     assessment = f.published_assessment(ElderFactory())
-    # when another module enqueues the task and the database worker runs the queue
-    tasks.request_reassessment.enqueue(
-        elder_id=assessment.elder_id, trigger=Trigger.FALL_ALARM, note="跌倒报警"
+    # when another module enqueues the task twice: stored for the worker by the database backend …
+    queued = tasks.request_reassessment.enqueue(elder_id=assessment.elder_id, trigger=Trigger.FALL_ALARM)
+    assert (
+        queued.status == "READY" and not AssessmentRequest.objects.filter(status=RequestStatus.OPEN).exists()
     )
-    tasks.request_reassessment.enqueue(
-        elder_id=assessment.elder_id, trigger=Trigger.FALL_ALARM, note="再次报警"
-    )
-    call_command("db_worker", "--batch", "--queue-name", "default", verbosity=0)
+    # … and run as a worker runs it (the immediate backend: `db_worker` closes the test's connection)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    for note in ("跌倒报警", "再次报警"):
+        tasks.request_reassessment.enqueue(
+            elder_id=assessment.elder_id, trigger=Trigger.FALL_ALARM, note=note
+        )
     # then exactly one immediate reassessment request is open
     requests = AssessmentRequest.objects.filter(elder_id=assessment.elder_id, status=RequestStatus.OPEN)
     assert [(r.reason, r.trigger) for r in requests] == [("immediate", Trigger.FALL_ALARM)]
