@@ -23,6 +23,7 @@ demo: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py load_divisions
 	$(DEV_ENV) $(PY) manage.py load_profiles
+	$(DEV_ENV) $(PY) manage.py load_instruments
 	$(DEV_ENV) $(PY) manage.py demo_city --city $(CITY) --scale $(SCALE) --seed $(SEED) --reset
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops)"
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000

@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from eldercare.accounts.api_auth import SessionAuth, TokenAuth
+from eldercare.assessment.api import router as assessment_router
 from eldercare.core.api import router as core_router
 from eldercare.core.exceptions import DomainError
 from eldercare.emergency.api import router as emergency_router
@@ -25,6 +26,7 @@ api = NinjaAPI(
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
 api.add_router("/", emergency_router)
+api.add_router("/", assessment_router)
 
 _STATUS_CODES = {
     400: "bad_request",

@@ -26,6 +26,8 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("registry:import_list", _("Imports"), "upload"),
     NavEntry("registry:review_list", _("Review queue"), "check2-square"),
     NavEntry("registry:duplicate_list", _("Duplicates"), "people-fill"),
+    NavEntry("assessment:assessment_list", _("Assessments"), "clipboard2-check"),
+    NavEntry("assessment:statistics", _("Assessment statistics"), "bar-chart"),
     NavEntry("core:division_list", _("Divisions"), "diagram-3"),
     NavEntry("core:policy_list", _("Policies"), "sliders"),
     NavEntry("core:audit_list", _("Audit log"), "journal-text"),

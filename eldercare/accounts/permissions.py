@@ -51,6 +51,22 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     "emergency.handle": frozenset({R.EMERGENCY_OPERATOR}),
     "emergency.manage": frozenset({R.CITY_ADMIN, R.EMERGENCY_OPERATOR}),
+    # ability assessment (能力评估)
+    "assessments.view": frozenset(
+        {R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER, R.ASSESSOR, R.INSPECTOR}
+    ),
+    "assessments.score": frozenset(
+        {R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER, R.ASSESSOR}
+    ),
+    "assessments.request": frozenset(
+        {R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER, R.ASSESSOR}
+    ),
+    "assessments.schedule": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER}),
+    "assessments.conduct": frozenset({R.ASSESSOR}),
+    "assessments.review": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER}),
+    "assessments.quality": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.INSPECTOR}),
+    "assessments.certify": frozenset({R.CITY_ADMIN}),
+    "assessments.statistics": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.INSPECTOR}),
 }
 
 # Pages by URL name. Pages not listed here must be in PUBLIC_PAGES; a test checks every URL.
@@ -107,6 +123,24 @@ PAGES: dict[str, str] = {
     "emergency:drill_create": "emergency.manage",
     "emergency:resource_list": "emergency.view",
     "emergency:resource_create": "emergency.manage",
+    "assessment:assessment_list": "assessments.view",
+    "assessment:assessment_detail": "assessments.view",
+    "assessment:assessment_report": "assessments.view",
+    "assessment:elder_assessments": "assessments.view",
+    "assessment:request_detail": "assessments.view",
+    "assessment:reminder_list": "assessments.view",
+    "assessment:request_create": "assessments.request",
+    "assessment:appeal_create": "assessments.request",
+    "assessment:request_schedule": "assessments.schedule",
+    "assessment:request_cancel": "assessments.schedule",
+    "assessment:assessment_start": "assessments.conduct",
+    "assessment:assessment_fill": "assessments.conduct",
+    "assessment:assessment_submit": "assessments.conduct",
+    "assessment:assessment_review": "assessments.review",
+    "assessment:quality": "assessments.quality",
+    "assessment:quality_draw": "assessments.schedule",
+    "assessment:certification_list": "assessments.certify",
+    "assessment:statistics": "assessments.statistics",
 }
 PUBLIC_PAGES = frozenset(
     {
@@ -142,6 +176,11 @@ API_OPERATIONS: dict[str, str] = {
     "emergency_alarm_dispatch": "emergency.handle",
     "emergency_alarm_close": "emergency.handle",
     "emergency_device_list": "emergency.view",
+    "assessment_score": "assessments.score",
+    "assessment_list": "assessments.view",
+    "assessment_detail": "assessments.view",
+    "assessment_create": "assessments.conduct",
+    "elder_ability_level": "assessments.view",
 }
 # Operations called by devices and gateways: authenticated by the device's own token and signed body,
 # not by a role (eldercare.emergency.device_auth).

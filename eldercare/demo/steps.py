@@ -45,22 +45,23 @@ def demo_step(*, order: int) -> Callable[[DemoStep], DemoStep]:
     return register
 
 
-def registered_steps() -> list[tuple[int, str, DemoStep]]:
-    autodiscover_modules("demo")
-    return sorted(_STEPS, key=lambda entry: (entry[0], entry[1]))
-
-
 DemoReset = Callable[[str], None]
 _RESETS: dict[str, DemoReset] = {}
 
 
 def demo_reset(func: DemoReset) -> DemoReset:
-    """Register a function that removes an app's demo rows of a city (given its code) before `--reset`
-    deletes the city's elders, so rows that refer to elders do not block the deletion."""
+    """Register a function that deletes an app's rows about a city's elders (given the city code) before
+    `--reset` deletes the elders themselves; without it, the app's foreign keys would block the reset."""
     _RESETS[f"{func.__module__}.{func.__name__}"] = func
     return func
 
 
 def registered_resets() -> list[DemoReset]:
     autodiscover_modules("demo")
-    return list(_RESETS.values())
+    return [_RESETS[name] for name in sorted(_RESETS)]
+
+
+def registered_steps() -> list[tuple[int, str, DemoStep]]:
+    autodiscover_modules("demo")
+    return sorted(_STEPS, key=lambda entry: (entry[0], entry[1]))
+

@@ -82,6 +82,10 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
     elif url_name in EMERGENCY_ALARM_PAGES:
         kwargs["alarm_id"] = sample_alarm_id()
     method = "post" if url_name in POST_PAGES else "get"
+    if url_name.startswith("assessment:"):
+        from eldercare.assessment.tests.factories import matrix_page_sample
+
+        method, kwargs = matrix_page_sample(url_name, Elder.objects.order_by("id").first())
     return method, reverse(url_name, kwargs=kwargs)
 
 
@@ -194,11 +198,20 @@ API_SAMPLES = {
     "emergency_alarm_dispatch": ("post", "/api/v1/emergency/alarms/{alarm}/dispatch", {"target": "family"}),
     "emergency_alarm_close": ("post", "/api/v1/emergency/alarms/{alarm}/close", {"outcome": "phone"}),
     "emergency_device_list": "/api/v1/emergency/devices",
+    "assessment_list": "/api/v1/assessments",
+    "assessment_detail": "/api/v1/assessments/{assessment}",
+    "elder_ability_level": "/api/v1/elders/{elder}/ability-level",
+    "assessment_score": ("post", "/api/v1/assessments/score", {"items": {}}),
+    "assessment_create": ("post", "/api/v1/assessments", {"elder_id": 0, "assessors": [], "items": {}}),
 }
 
 
 def api_call(client: Client, operation: str, **fmt: object) -> Any:
     sample = API_SAMPLES[operation]
+    if "{assessment}" in str(sample):
+        from eldercare.assessment.tests.factories import quick_published
+
+        fmt["assessment"] = quick_published(Elder.objects.get(pk=fmt["elder"])).pk
     if isinstance(sample, str):
         return client.get(sample.format(**fmt))
     method, url, body = sample
