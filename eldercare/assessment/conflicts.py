@@ -1,8 +1,9 @@
 """Conflicts of interest between an assessor and an elder (回避): an assessor may not assess a relative.
 
-Today the only evidence is what the assessor declares on the assignment. When the registry's family
-contacts (亲属联系人) exist, `relation_conflict` should also look the assessor up there (by resident ID
-hash or phone hash) and refuse a match whatever was declared; callers need not change.
+Two kinds of evidence: what the assessor declares on the assignment, and the elder's family contacts in
+the registry (亲属联系人) — a relative registered under the assessor's name is a conflict whatever was
+declared. Staff accounts carry no ID number, so the registry match is by name; a false match costs only a
+reassignment, a missed one is what the rule exists to prevent.
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from eldercare.assessment.choices import Relation
+from eldercare.registry.choices import ContactRelation
+from eldercare.registry.models import ElderContact
+
+FAMILY_RELATIONS = frozenset(ContactRelation.values) - {ContactRelation.NEIGHBOUR, ContactRelation.OTHER}
 
 
 def relation_conflict(*, assessor: Any, elder: Any, declared_relation: str) -> str | None:
@@ -18,4 +23,14 @@ def relation_conflict(*, assessor: Any, elder: Any, declared_relation: str) -> s
         return f"Unknown relation {declared_relation!r}."
     if declared_relation != Relation.NONE:
         return f"{assessor} declared a relation to the elder ({Relation(declared_relation).label})."
+    names = {n for n in (getattr(assessor, "display_name", ""), assessor.get_full_name()) if n}
+    relative = (
+        ElderContact.objects.filter(elder=elder, relation__in=FAMILY_RELATIONS, name__in=names)
+        .defer("phone")
+        .first()
+        if names
+        else None
+    )
+    if relative is not None:
+        return f"{assessor} is registered as the elder's {relative.get_relation_display()} in the registry."
     return None

@@ -32,6 +32,7 @@ from eldercare.assessment.models import Assessment
 from eldercare.assessment.reports import assessment_report_pdf
 from eldercare.core.exceptions import DomainError
 from eldercare.core.models import Division
+from eldercare.emergency.selectors import care_risk_event_counts
 from eldercare.registry.selectors import access_elder
 
 
@@ -235,14 +236,32 @@ def assessment_fill(request: ScopedRequest, assessment_id: int, step: int) -> Ht
     )
 
 
+# The emergency centre's care-risk kinds under the instrument's A.2.14 event codes.
+_EVENT_CODES = {
+    "fall": "fall",
+    "choking": "choking",
+    "self_harm": "suicide_self_harm",
+    "wandering": "wandering",
+}
+
+
+def _risk_events_on_record(assessment: Assessment) -> dict[str, int]:
+    """Care-risk events the platform recorded in the 30 days before the visit, to prefill the form; the
+    assessor confirms or corrects them with the family."""
+    on = assessment.assessed_on or timezone.localdate()
+    counts = care_risk_event_counts(elder_id=assessment.elder_id, on=on)
+    return {_EVENT_CODES[k]: n for k, n in counts.items() if k in _EVENT_CODES}
+
+
 def _facts_screen(request: ScopedRequest, assessment: Assessment, inst: rules.Instrument) -> HttpResponse:
     types = inst.adjustments.risk_event_types
+    recorded = assessment.risk_events or _risk_events_on_record(assessment)
     initial = {
         "assessed_on": assessment.assessed_on or timezone.localdate(),
         "coma": assessment.coma,
         "diagnoses": ", ".join(assessment.diagnoses),
         "psychiatrist_diagnosed": assessment.psychiatrist_diagnosed,
-        **{f"event_{k}": v for k, v in assessment.risk_events.items()},
+        **{f"event_{k}": v for k, v in recorded.items()},
     }
     form = HealthFactsForm(request.POST or None, event_types=types, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -13,16 +13,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from eldercare.assessment.selectors import current_level
 from eldercare.core.scope import DataScope
 from eldercare.core.selectors import policy_value
 from eldercare.emergency import rules
 from eldercare.emergency.choices import OPEN_STATUSES, DeviceStatus
 from eldercare.emergency.models import Alarm, CareRiskEvent, Device, Drill, Resource, Shift
-from eldercare.registry.models import Elder
+from eldercare.registry.models import Elder, ElderContact
 
 # Defaults used only when the city profile has no version of a key (e.g. a bare test database); they
 # equal the seeded values in core/data/profiles/*.toml, which carry the source.
@@ -167,18 +169,28 @@ class ElderCard:
 
 
 def elder_conditions(elder: Elder) -> list[str]:
-    """Chronic conditions and other health facts. Registry branch: point at its health-facts selector."""
-    return []
+    """Chronic conditions and the care-relevant health facts the registry holds (no query)."""
+    facts = [str(c) for c in (elder.chronic_conditions or [])]
+    if elder.dementia_diagnosed:
+        facts.append(str(_("dementia diagnosed")))
+    return facts
 
 
 def elder_ability_level(elder: Elder) -> str | None:
-    """The current ability level (GB/T 42195). Assessment branch: point at its current-level selector."""
-    return None
+    """The published ability level (GB/T 42195), marked when it has expired (one query)."""
+    level = current_level(elder)
+    if level is None:
+        return None
+    text = f"{level.level} {level.level_name}"
+    return f"{text} ({_('expired')})" if level.expired else text
 
 
 def elder_contacts(elder: Elder) -> list[Contact]:
-    """Emergency contacts and guardians. Registry branch: point at its contacts selector (masked phones)."""
-    return []
+    """Guardians and emergency contacts first, phones masked (one query)."""
+    return [
+        Contact(name=c.name, relation=c.get_relation_display(), phone_masked=c.phone_masked or "—")
+        for c in ElderContact.objects.filter(elder=elder).defer("phone")
+    ]
 
 
 def elder_recent_visits(elder: Elder) -> list[Any]:
@@ -222,6 +234,18 @@ def care_risk_event_count(
     return CareRiskEvent.objects.filter(
         elder_id=elder_id, kind__in=kinds, occurred_on__gt=on - timedelta(days=days), occurred_on__lte=on
     ).count()
+
+
+def care_risk_event_counts(*, elder_id: int, on: date, days: int = 30) -> dict[str, int]:
+    """照护风险事件 by kind in the `days` days up to `on`, in one grouped query (for the assessment form)."""
+    rows = (
+        CareRiskEvent.objects.filter(
+            elder_id=elder_id, occurred_on__gt=on - timedelta(days=days), occurred_on__lte=on
+        )
+        .values("kind")
+        .annotate(n=Count("id"))
+    )
+    return {row["kind"]: row["n"] for row in rows}
 
 
 def care_risk_events(*, scope: DataScope, elder_id: int | None = None) -> QuerySet[CareRiskEvent]:

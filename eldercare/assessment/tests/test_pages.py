@@ -9,8 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from eldercare.accounts.roles import Role
-from eldercare.assessment import selectors
-from eldercare.assessment.choices import AssessmentStatus
+from eldercare.assessment import selectors, services
+from eldercare.assessment.choices import AssessmentStatus, Requester
 from eldercare.assessment.models import Assessment
 from eldercare.assessment.tests import factories as f
 from eldercare.core.scope import DataScope
@@ -133,3 +133,31 @@ def test_statistics_count_levels_by_division_and_the_shares_assessed_and_expired
     assert [d.code for d in stats.by_division] == ["440703"]
     client.force_login(UserFactory(role=Role.CITY_ADMIN, division=division("4407")))
     assert client.get("/assessments/statistics/").status_code == 200
+
+
+def test_the_health_facts_screen_is_prefilled_with_the_care_risk_events_on_record(client: Client) -> None:
+    # given two falls recorded by the emergency centre in the last 30 days, and one older fall
+    from datetime import timedelta
+
+    from eldercare.emergency.models import CareRiskEvent
+
+    elder = ElderFactory()
+    today = timezone.localdate()
+    for days_ago in (3, 12, 45):
+        CareRiskEvent.objects.create(
+            elder=elder,
+            division=elder.residence_division,
+            kind="fall",
+            occurred_on=today - timedelta(days=days_ago),
+        )
+    request = services.request_create(elder=elder, reason="first", requester=Requester.ELDER, actor=None)
+    one = f.certified_assessor()
+    team = [services.AssessorDeclaration(one), services.AssessorDeclaration(f.certified_assessor())]
+    services.request_schedule(request=request, visit_at=timezone.now(), assessors=team, actor=None)
+    client.force_login(one)
+    client.post(f"/assessments/requests/{request.pk}/start/")
+    assessment = Assessment.objects.get(request=request)
+    # when the assessor opens the health-facts screen
+    form = client.get(f"/assessments/{assessment.pk}/fill/0/").context["form"]
+    # then the falls of the last 30 days are filled in for the assessor to confirm
+    assert form.initial["event_fall"] == 2

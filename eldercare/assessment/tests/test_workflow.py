@@ -15,6 +15,7 @@ from eldercare.core.exceptions import DomainError
 from eldercare.core.models import AuditEntry
 from eldercare.core.scope import DataScope
 from eldercare.core.tests.factories import ElderFactory
+from eldercare.registry.models import ElderContact
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +131,30 @@ def test_an_assessor_who_declares_a_relation_is_refused_and_nothing_is_assigned(
         )
     assert caught.value.details[0]["problem"] == "relative"
     assert not AssessorAssignment.objects.filter(request=request).exists()
+
+
+def test_an_assessor_registered_as_the_elders_relative_is_refused_even_without_declaring_it() -> None:
+    # given an elder whose registry contacts list the assessor's name as a daughter
+    elder = ElderFactory()
+    daughter = f.certified_assessor()
+    ElderContact.objects.create(
+        elder=elder, name=daughter.display_name or daughter.username, relation="child"
+    )
+    request = services.request_create(elder=elder, reason="first", requester=Requester.ELDER, actor=None)
+    # when she is scheduled, declaring no relation
+    with pytest.raises(DomainError) as caught:
+        services.request_schedule(
+            request=request,
+            visit_at=timezone.now(),
+            assessors=[
+                services.AssessorDeclaration(daughter),
+                services.AssessorDeclaration(f.certified_assessor()),
+            ],
+            actor=None,
+        )
+    # then the registry's record refuses her
+    assert caught.value.details[0]["problem"] == "relative"
+    assert "registry" in caught.value.details[0]["message"]
 
 
 def test_an_uncertified_or_revoked_assessor_is_refused() -> None:
