@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "eldercare.accounts",
     "eldercare.registry",
     "eldercare.demo",
+    "eldercare.timebank",
 ]
 
 MIDDLEWARE = [
