@@ -305,8 +305,10 @@ def reserve(
 
 
 def _held(request: ServiceRequest) -> Reservation | None:
+    """The request's reservation if still held. Locks only the reservation row (`of=self`): the account
+    is locked later with the others, in primary-key order, so the lock order stays global."""
     reservation = (
-        Reservation.objects.select_for_update()
+        Reservation.objects.select_for_update(of=("self",))
         .filter(service_request=request)
         .select_related("account")
         .first()

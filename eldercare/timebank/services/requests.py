@@ -21,7 +21,11 @@ MAX_PLANNED_MINUTES = 8 * 60
 
 
 def _locked(request: ServiceRequest) -> ServiceRequest:
-    return ServiceRequest.objects.select_for_update().select_related("payer_account").get(pk=request.pk)
+    return (
+        ServiceRequest.objects.select_for_update(of=("self",))
+        .select_related("payer_account")
+        .get(pk=request.pk)
+    )
 
 
 def _expect(request: ServiceRequest, *statuses: str) -> None:
