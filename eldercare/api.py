@@ -12,6 +12,7 @@ from eldercare.accounts.api_auth import SessionAuth, TokenAuth
 from eldercare.core.api import router as core_router
 from eldercare.core.exceptions import DomainError
 from eldercare.registry.api import router as registry_router
+from eldercare.timebank.api import router as timebank_router
 
 api = NinjaAPI(
     title="Eldercare platform API",
@@ -23,6 +24,7 @@ api = NinjaAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
+api.add_router("/", timebank_router)
 
 _STATUS_CODES = {
     400: "bad_request",

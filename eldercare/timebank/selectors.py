@@ -315,7 +315,7 @@ def volunteer_area_q(volunteer: Volunteer) -> Q:
     areas = volunteer.service_areas or [volunteer.division_id[:9]]
     q = Q(pk__in=[])
     for code in areas:
-        q |= Q(division_id__startswith=code)
+        q |= Q(division__code__startswith=code)
     return q
 
 

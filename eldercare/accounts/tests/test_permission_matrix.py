@@ -17,6 +17,7 @@ from eldercare.accounts.roles import Role
 from eldercare.api import api
 from eldercare.core.tests.factories import ElderFactory, first_child
 from eldercare.registry.models import Elder
+from eldercare.timebank.tests.factories import API_METHODS, matrix_api_request, matrix_page_sample
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +68,8 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
     elif url_name in {"registry:elder_detail", "registry:elder_reveal"}:
         kwargs["elder_id"] = Elder.objects.order_by("id").values_list("id", flat=True)[0]
     method = "post" if url_name == "registry:elder_reveal" else "get"
+    if url_name.startswith("timebank:"):
+        method, kwargs = matrix_page_sample(url_name, user)
     return method, reverse(url_name, kwargs=kwargs)
 
 
@@ -114,6 +117,12 @@ API_SAMPLES = {
     "policy_list": "/api/v1/policies",
     "elder_list": "/api/v1/elders",
     "elder_detail": "/api/v1/elders/{elder}",
+    "timebank_me": "/api/v1/timebank/me",
+    "timebank_statement": "/api/v1/timebank/me/statement",
+    "timebank_request_list": "/api/v1/timebank/requests",
+    "timebank_request_take": "/api/v1/timebank/requests/{request}/take",
+    "timebank_request_check_in": "/api/v1/timebank/requests/{request}/check-in",
+    "timebank_request_check_out": "/api/v1/timebank/requests/{request}/check-out",
 }
 
 
@@ -125,8 +134,10 @@ def test_the_api_samples_cover_every_operation() -> None:
 def test_the_api_refuses_anonymous_callers_with_401(
     operation: str, client: Client, elder_in_home_community: Elder
 ) -> None:
-    url = API_SAMPLES[operation].format(division="4407", elder=elder_in_home_community.pk)
-    response = client.get(url)
+    url = API_SAMPLES[operation].format(
+        division="4407", elder=elder_in_home_community.pk, request=matrix_api_request(operation, None)
+    )
+    response = getattr(client, API_METHODS.get(operation, "get"))(url)
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
 
@@ -142,8 +153,12 @@ def test_each_role_gets_exactly_the_api_operations_the_matrix_gives_it(
 ) -> None:
     user = make_user(role)
     client.force_login(user)
-    url = API_SAMPLES[operation].format(division=user.division_id or "4407", elder=elder_in_home_community.pk)
-    response = client.get(url)
+    url = API_SAMPLES[operation].format(
+        division=user.division_id or "4407",
+        elder=elder_in_home_community.pk,
+        request=matrix_api_request(operation, user),
+    )
+    response = getattr(client, API_METHODS.get(operation, "get"))(url)
     if role in CAPABILITIES[API_OPERATIONS[operation]]:
         assert response.status_code == 200, response.content
     else:

@@ -62,3 +62,81 @@ def make_request(
         actor=None,
         payer_account=payer,
     )
+
+
+# --- samples for the permission-matrix test (accounts/tests/test_permission_matrix.py) ------------------
+
+POST_PAGES = frozenset(
+    {
+        "timebank:relative_add",
+        "timebank:proxy_add",
+        "timebank:team_create",
+        "timebank:request_action",
+        "timebank:reverse",
+        "timebank:my_action",
+        "timebank:my_transfer",
+        "timebank:my_donate",
+        "timebank:portal_confirm",
+    }
+)
+API_METHODS = {
+    "timebank_request_take": "post",
+    "timebank_request_check_in": "post",
+    "timebank_request_check_out": "post",
+}
+SAMPLE_CARD = "TBMATRIXSAMPLE"
+
+
+def sample_volunteer() -> Volunteer:
+    """One volunteer with a funded account and a request, in the matrix accounts' home community."""
+    found = Volunteer.objects.filter(card_number=SAMPLE_CARD).first()
+    if found is not None:
+        return found
+    volunteer = make_volunteer()
+    volunteer.card_number = SAMPLE_CARD
+    volunteer.save()
+    fund(volunteer, 60)
+    return volunteer
+
+
+def own_volunteer(user: Any) -> Volunteer:
+    existing = Volunteer.objects.filter(user=user).first()
+    return existing or make_volunteer(user=user)
+
+
+def matrix_page_sample(url_name: str, user: Any) -> tuple[str, dict[str, Any]]:
+    """(method, URL kwargs) for a time-bank page, with the data the page needs for this user."""
+    from eldercare.accounts.roles import Role
+    from eldercare.timebank.models import Transaction
+
+    volunteer = sample_volunteer()
+    request = ServiceRequest.objects.order_by("id").first() or make_request()
+    if user is not None and user.role == Role.VOLUNTEER:
+        own_volunteer(user)
+    if user is not None and user.role in (Role.ELDER, Role.FAMILY):
+        services.proxy_link_confirm(elder=request.elder, user=user, kind="family", actor=None)
+    kwargs: dict[str, Any] = {}
+    if url_name in {"timebank:volunteer_detail", "timebank:volunteer_card", "timebank:relative_add"}:
+        kwargs["volunteer_id"] = volunteer.pk
+    elif url_name == "timebank:account_detail":
+        kwargs["account_id"] = services.volunteer_account(volunteer).pk
+    elif url_name in {"timebank:request_detail", "timebank:request_action", "timebank:portal_confirm"}:
+        kwargs["request_id"] = request.pk
+    elif url_name == "timebank:reverse":
+        kwargs["transaction_id"] = Transaction.objects.order_by("id").values_list("id", flat=True)[0]
+    return ("post" if url_name in POST_PAGES else "get"), kwargs
+
+
+def matrix_api_request(operation: str, user: Any) -> int:
+    """A request id for a time-bank API sample, in the state the operation needs for a volunteer."""
+    from eldercare.accounts.roles import Role
+
+    request = make_request()
+    if user is None or user.role != Role.VOLUNTEER:
+        return request.pk
+    volunteer = own_volunteer(user)
+    if operation in {"timebank_request_check_in", "timebank_request_check_out"}:
+        services.request_take(request=request, volunteer=volunteer, actor=None)
+    if operation == "timebank_request_check_out":
+        services.request_check_in(request=request, volunteer=volunteer, actor=None)
+    return request.pk
