@@ -36,7 +36,7 @@ from eldercare.core.services import (
     shipped_division_files,
 )
 from eldercare.demo import rules
-from eldercare.demo.steps import DemoContext, registered_steps
+from eldercare.demo.steps import DemoContext, registered_resets, registered_steps
 from eldercare.registry.models import Elder
 from eldercare.registry.services import elder_build, elders_bulk_insert
 
@@ -293,7 +293,9 @@ def build_demo_city(
     if existing.exists():
         if not reset:
             raise DomainError("demo_city_exists", "This city already has elders; use --reset to rebuild it.")
-        # No cascades to run: nothing refers to elders yet, so a raw delete is safe and fast.
+        # Apps delete their own rows that refer to elders first (`@demo_reset`); then a raw delete is safe.
+        for reset_app in registered_resets():
+            reset_app(city_code)
         existing._raw_delete(existing.db)
     report = DemoReport(city=city_key)
     report.elders = generate_elders(city_key=city_key, scale=scale, seed=seed, today=today, actor=actor)

@@ -48,3 +48,19 @@ def demo_step(*, order: int) -> Callable[[DemoStep], DemoStep]:
 def registered_steps() -> list[tuple[int, str, DemoStep]]:
     autodiscover_modules("demo")
     return sorted(_STEPS, key=lambda entry: (entry[0], entry[1]))
+
+
+DemoReset = Callable[[str], None]
+_RESETS: dict[str, DemoReset] = {}
+
+
+def demo_reset(func: DemoReset) -> DemoReset:
+    """Register a function that deletes an app's demo rows of a city (given its code) before the city's
+    elders are deleted by `--reset`, so rows referring to elders do not block the delete."""
+    _RESETS[f"{func.__module__}.{func.__name__}"] = func
+    return func
+
+
+def registered_resets() -> list[DemoReset]:
+    autodiscover_modules("demo")
+    return [_RESETS[name] for name in sorted(_RESETS)]

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from eldercare.core.audit import audit_record
@@ -233,6 +234,22 @@ def deposit(
     )
 
 
+def _lock_giver_and_receiver(
+    giver: Volunteer, receiver: Elder
+) -> tuple[Account, Account, dict[int, Account]]:
+    """Find and lock both accounts in one query (primary-key order); open a missing one first."""
+    found = list(
+        Account.objects.select_for_update().filter(Q(volunteer=giver) | Q(elder=receiver)).order_by("pk")
+    )
+    if len(found) < 2:
+        locked = lock_accounts([volunteer_account(giver).pk, elder_account(receiver).pk])
+        found = list(locked.values())
+    locked = {a.pk: a for a in found}
+    source = next(a for a in found if a.volunteer_id == giver.pk)
+    target = next(a for a in found if a.elder_id == receiver.pk)
+    return source, target, locked
+
+
 @transaction.atomic
 def transfer(
     *, giver: Volunteer, receiver: Elder, minutes: int, actor: Any, memo: str = "", relation: str | None
@@ -241,9 +258,7 @@ def transfer(
     caller reads it, so this module stays independent of where relations are kept)."""
     policy, versions = load_policy()
     refuse(rules.may_transfer(relation, policy), status=422)
-    source = volunteer_account(giver)
-    target = elder_account(receiver)
-    locked = lock_accounts([source.pk, target.pk])
+    source, target, locked = _lock_giver_and_receiver(giver, receiver)
     refuse(rules.may_spend(locked[source.pk].balance_minutes, minutes))
     refuse(rules.may_receive(locked[target.pk].balance_minutes, minutes, policy))
     return _post(

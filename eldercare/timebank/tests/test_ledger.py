@@ -261,8 +261,9 @@ def test_random_sequences_of_operations_always_balance(ops: list[tuple[str, int,
                 services.donate(account=services.volunteer_account(v), minutes=amount, actor=None)
             elif op == "take":
                 request = make_request(elder=e, payer=services.elder_account(e), minutes=amount)
-                services.request_take(request=request, volunteer=volunteers[(who + 1) % 2], actor=None)
-                requests.append(request)
+                requests.append(
+                    services.request_take(request=request, volunteer=volunteers[(who + 1) % 2], actor=None)
+                )
             elif op == "approve" and requests:
                 request = requests.pop(who % len(requests))
                 start = timezone.now()

@@ -1,0 +1,1 @@
+"""City-scale benchmarks: `make bench` (or `python -m bench [name …]`). See bench/README.md."""
