@@ -203,3 +203,12 @@ def test_the_city_admin_reverses_a_transaction(client: Client) -> None:
     client.post(f"/timebank/ledger/{txn.pk}/reverse/", {"reason": "entered twice"})
     assert services.volunteer_account(v).balance_minutes == 0
     assert client.get("/timebank/ledger/check/").context["report"].ok
+
+
+def test_services_show_on_the_elders_timeline(worker: object) -> None:
+    from eldercare.accounts.principal import principal_for_user
+    from eldercare.registry.timeline import elder_timeline
+
+    request = make_request()
+    entries = elder_timeline(elder=request.elder, principal=principal_for_user(worker))
+    assert [e.source for e in entries] == ["timebank"]
