@@ -259,8 +259,6 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--accounts", type=int, default=int(os.environ.get("BENCH_ACCOUNTS", 1000)))
     args = parser.parse_args(argv if argv is not None else [])
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    # A database of its own: other benchmarks may have migrated theirs from other branches.
-    os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/eldercare_bench_timebank")
     from bench import _django
 
     url = _django.setup()

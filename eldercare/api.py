@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from eldercare.accounts.api_auth import SessionAuth, TokenAuth
 from eldercare.core.api import router as core_router
 from eldercare.core.exceptions import DomainError
+from eldercare.emergency.api import router as emergency_router
 from eldercare.registry.api import router as registry_router
 from eldercare.timebank.api import router as timebank_router
 
@@ -24,6 +25,7 @@ api = NinjaAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
+api.add_router("/", emergency_router)
 api.add_router("/", timebank_router)
 
 _STATUS_CODES = {

@@ -23,6 +23,9 @@ class NavEntry:
 NAVIGATION: list[NavEntry] = [
     NavEntry("home", _("Home"), "house"),
     NavEntry("registry:elder_list", _("Elders"), "people"),
+    NavEntry("registry:import_list", _("Imports"), "upload"),
+    NavEntry("registry:review_list", _("Review queue"), "check2-square"),
+    NavEntry("registry:duplicate_list", _("Duplicates"), "people-fill"),
     NavEntry("core:division_list", _("Divisions"), "diagram-3"),
     NavEntry("timebank:overview", _("Time bank"), "hourglass-split"),
     NavEntry("timebank:my", _("My time bank"), "hourglass-split"),
@@ -32,6 +35,10 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("accounts:user_list", _("Accounts"), "person-badge"),
     NavEntry("accounts:token_list", _("API tokens"), "key"),
     NavEntry("accounts:permission_matrix", _("Permissions"), "shield-check"),
+    NavEntry("emergency:console", _("Alarm console"), "broadcast"),
+    NavEntry("emergency:alarm_list", _("Alarms"), "bell"),
+    NavEntry("emergency:device_list", _("Devices"), "smartwatch"),
+    NavEntry("emergency:stats", _("Alarm statistics"), "graph-up"),
 ]
 
 

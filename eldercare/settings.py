@@ -45,6 +45,7 @@ if not FIELD_ENCRYPTION_KEYS or not LOOKUP_HASH_KEY:
 CITY_PROFILE = env.str("CITY_PROFILE", default="jiangmen")
 
 INSTALLED_APPS = [
+    "daphne",  # must precede staticfiles: runserver serves ASGI (websockets for the emergency console)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
     "eldercare.accounts",
     "eldercare.registry",
     "eldercare.demo",
+    "channels",
+    "eldercare.emergency",
     "eldercare.timebank",
 ]
 
@@ -120,6 +123,20 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Channels (emergency console): one process uses the in-memory layer; several processes share Redis.
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# The MQTT broker that `manage.py alarm_ingest` subscribes to (devices and gateways publish alarms there).
+MQTT_URL = env.str("MQTT_URL", default="mqtt://127.0.0.1:1883")
+MQTT_TOPIC = env.str("MQTT_TOPIC", default="eldercare/alarms/#")
+# Pushes to consoles go out from a background thread, so a device's acknowledgement never waits for the
+# channel layer; tests send them inline.
+EMERGENCY_PUSH_INLINE = env.bool("EMERGENCY_PUSH_INLINE", default=TESTING)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_USER_MODEL = "accounts.User"
@@ -165,8 +182,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
 )
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not (DEBUG or TESTING))
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG or TESTING else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

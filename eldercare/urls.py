@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("eldercare.accounts.urls")),
     path("elders/", include("eldercare.registry.urls")),
+    path("emergency/", include("eldercare.emergency.urls")),
     path("timebank/", include("eldercare.timebank.urls")),
     path("", include("eldercare.core.urls")),
     path("api/v1/", api.urls),

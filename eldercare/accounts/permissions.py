@@ -33,6 +33,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "elders.reveal_personal": frozenset(
         {R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER, R.EMERGENCY_OPERATOR}
     ),
+    "elders.edit": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER}),
+    "elders.export": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER}),
+    "elders.import": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER}),
+    "elders.review": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER}),
+    "elders.merge": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER}),
     # supervision of the platform itself
     "audit.view": frozenset({R.CITY_ADMIN, R.INSPECTOR}),
     "policy.view": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.INSPECTOR}),
@@ -40,6 +45,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "permissions.view": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.INSPECTOR}),
     "users.manage": frozenset({R.CITY_ADMIN}),
     "tokens.manage": frozenset({R.CITY_ADMIN}),
+    # the emergency centre (平安通)
+    "emergency.view": frozenset(
+        {R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.INSPECTOR, R.EMERGENCY_OPERATOR}
+    ),
+    "emergency.handle": frozenset({R.EMERGENCY_OPERATOR}),
+    "emergency.manage": frozenset({R.CITY_ADMIN, R.EMERGENCY_OPERATOR}),
     # the time bank (时间银行)
     "timebank.view": frozenset(
         {R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER, R.INSPECTOR}
@@ -70,6 +81,41 @@ PAGES: dict[str, str] = {
     "registry:elder_list": "elders.view",
     "registry:elder_detail": "elders.view",
     "registry:elder_reveal": "elders.reveal_personal",
+    "registry:elder_create": "elders.edit",
+    "registry:elder_edit": "elders.edit",
+    "registry:elder_export": "elders.export",
+    "registry:contact_add": "elders.edit",
+    "registry:consent_add": "elders.edit",
+    "registry:groups_edit": "elders.edit",
+    "registry:life_event_add": "elders.edit",
+    "registry:import_list": "elders.import",
+    "registry:import_detail": "elders.import",
+    "registry:import_commit": "elders.import",
+    "registry:import_report": "elders.import",
+    "registry:review_list": "elders.review",
+    "registry:review_resolve": "elders.review",
+    "registry:duplicate_list": "elders.merge",
+    "registry:duplicate_merge": "elders.merge",
+    "registry:duplicate_dismiss": "elders.merge",
+    "registry:overpayment_list": "elders.review",
+    "emergency:console": "emergency.handle",
+    "emergency:console_open": "emergency.handle",
+    "emergency:alarm_list": "emergency.view",
+    "emergency:alarm_detail": "emergency.view",
+    "emergency:alarm_take": "emergency.handle",
+    "emergency:alarm_call": "emergency.handle",
+    "emergency:alarm_dispatch": "emergency.handle",
+    "emergency:alarm_close": "emergency.handle",
+    "emergency:alarm_reveal": "emergency.handle",
+    "emergency:device_list": "emergency.view",
+    "emergency:device_create": "emergency.manage",
+    "emergency:stats": "emergency.view",
+    "emergency:shift_list": "emergency.view",
+    "emergency:shift_create": "emergency.manage",
+    "emergency:drill_list": "emergency.view",
+    "emergency:drill_create": "emergency.manage",
+    "emergency:resource_list": "emergency.view",
+    "emergency:resource_create": "emergency.manage",
     "timebank:overview": "timebank.view",
     "timebank:volunteer_list": "timebank.view",
     "timebank:volunteer_register": "timebank.coordinate",
@@ -120,6 +166,18 @@ API_OPERATIONS: dict[str, str] = {
     "policy_list": "policy.view",
     "elder_list": "elders.view",
     "elder_detail": "elders.view",
+    "elder_create": "elders.edit",
+    "elder_update": "elders.edit",
+    "elder_timeline": "elders.view",
+    "import_upload": "elders.import",
+    "import_detail": "elders.import",
+    "import_commit_api": "elders.import",
+    "emergency_alarm_list": "emergency.view",
+    "emergency_alarm_detail": "emergency.view",
+    "emergency_alarm_take": "emergency.handle",
+    "emergency_alarm_dispatch": "emergency.handle",
+    "emergency_alarm_close": "emergency.handle",
+    "emergency_device_list": "emergency.view",
     "timebank_me": "timebank.volunteer",
     "timebank_statement": "timebank.volunteer",
     "timebank_request_list": "timebank.volunteer",
@@ -127,6 +185,9 @@ API_OPERATIONS: dict[str, str] = {
     "timebank_request_check_in": "timebank.volunteer",
     "timebank_request_check_out": "timebank.volunteer",
 }
+# Operations called by devices and gateways: authenticated by the device's own token and signed body,
+# not by a role (eldercare.emergency.device_auth).
+DEVICE_OPERATIONS = frozenset({"device_alarm_post", "device_heartbeat_post"})
 
 
 def roles_with(capability: str) -> frozenset[str]:
@@ -141,4 +202,12 @@ def page_capability(url_name: str) -> str:
     return PAGES[url_name]
 
 
-__all__ = ["API_OPERATIONS", "CAPABILITIES", "PAGES", "PERSONAL_ROLES", "PUBLIC_PAGES", "has_capability"]
+__all__ = [
+    "API_OPERATIONS",
+    "CAPABILITIES",
+    "DEVICE_OPERATIONS",
+    "PAGES",
+    "PERSONAL_ROLES",
+    "PUBLIC_PAGES",
+    "has_capability",
+]

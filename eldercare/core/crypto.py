@@ -32,6 +32,16 @@ def decrypt(token: str) -> str:
         raise ValueError("Cannot decrypt a protected field: check FIELD_ENCRYPTION_KEY.") from exc
 
 
+def rotate_token(token: str) -> str:
+    """The same plaintext re-encrypted under the first (current) key."""
+    return _fernet().rotate(token.encode()).decode()
+
+
+def forget_keys() -> None:
+    """Drop the cached key set (after settings change, e.g. in a rotation test)."""
+    _fernet.cache_clear()
+
+
 def lookup_hash(value: str) -> str:
     """HMAC-SHA256 of a normalised identifier, for exact-match lookups and uniqueness."""
     return hmac.new(settings.LOOKUP_HASH_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()

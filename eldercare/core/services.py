@@ -268,3 +268,50 @@ def profile_load(*, code: str, actor: Any = None) -> tuple[CityProfile, int]:
         )
         seeded += 1
     return profile, seeded
+
+
+# --- key rotation ------------------------------------------------------------------------------------
+
+
+def encrypted_columns() -> list[tuple[type[Any], list[str]]]:
+    """Every concrete model with EncryptedTextField columns, and those columns."""
+    from django.apps import apps
+
+    from eldercare.core.crypto import EncryptedTextField
+
+    found = []
+    for model in apps.get_models():
+        names = [f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        if names:
+            found.append((model, names))
+    return found
+
+
+def encrypted_fields_rotate(*, batch_size: int, actor: Any) -> dict[str, int]:
+    """Rewrite ciphertexts under the first key (MultiFernet.rotate) without going through the model
+    fields. Each batch is its own transaction, so an interrupted run can simply be started again."""
+    from django.db import connection
+
+    from eldercare.core.crypto import rotate_token
+
+    qn = connection.ops.quote_name
+    counts: dict[str, int] = {}
+    for model, columns in encrypted_columns():
+        table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
+        cols = ", ".join(qn(c) for c in columns)
+        update = f"UPDATE {table} SET {', '.join(f'{qn(c)} = %s' for c in columns)} WHERE {pk} = %s"  # noqa: S608
+        keys = list(model._base_manager.order_by("pk").values_list("pk", flat=True))
+        total = 0
+        for start in range(0, len(keys), batch_size):
+            chunk = keys[start : start + batch_size]
+            with transaction.atomic(), connection.cursor() as cursor:
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"SELECT {pk}, {cols} FROM {table} WHERE {pk} IN ({marks})", chunk)  # noqa: S608
+                rows = cursor.fetchall()
+                cursor.executemany(
+                    update, [[*(rotate_token(v) if v else v for v in row[1:]), row[0]] for row in rows]
+                )
+                total += sum(1 for row in rows for v in row[1:] if v)
+        counts[model._meta.label] = total
+    audit_record(actor=actor, action="crypto.keys_rotated", division_code="", changes=counts)
+    return counts

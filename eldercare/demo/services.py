@@ -293,9 +293,10 @@ def build_demo_city(
     if existing.exists():
         if not reset:
             raise DomainError("demo_city_exists", "This city already has elders; use --reset to rebuild it.")
-        # Apps delete their own rows that refer to elders first (`@demo_reset`); then a raw delete is safe.
-        for reset_app in registered_resets():
-            reset_app(city_code)
+        with transaction.atomic():
+            for reset_app in registered_resets():  # apps remove their rows that refer to elders first
+                reset_app(city_code)
+        # No cascades left to run: the apps removed what refers to elders, so a raw delete is safe and fast.
         existing._raw_delete(existing.db)
     report = DemoReport(city=city_key)
     report.elders = generate_elders(city_key=city_key, scale=scale, seed=seed, today=today, actor=actor)

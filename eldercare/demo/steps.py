@@ -55,12 +55,12 @@ _RESETS: dict[str, DemoReset] = {}
 
 
 def demo_reset(func: DemoReset) -> DemoReset:
-    """Register a function that deletes an app's demo rows of a city (given its code) before the city's
-    elders are deleted by `--reset`, so rows referring to elders do not block the delete."""
+    """Register a function that removes an app's demo rows of a city (given its code) before `--reset`
+    deletes the city's elders, so rows that refer to elders do not block the deletion."""
     _RESETS[f"{func.__module__}.{func.__name__}"] = func
     return func
 
 
 def registered_resets() -> list[DemoReset]:
     autodiscover_modules("demo")
-    return [_RESETS[name] for name in sorted(_RESETS)]
+    return list(_RESETS.values())

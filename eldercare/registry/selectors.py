@@ -9,9 +9,21 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
+from eldercare.core.ids import is_valid_phone, normalise_phone
 from eldercare.core.scope import DataScope
-from eldercare.registry.choices import ElderStatus
-from eldercare.registry.models import Elder
+from eldercare.registry.choices import ElderStatus, ReviewStatus
+from eldercare.registry.models import (
+    DuplicateCandidate,
+    Elder,
+    ElderChange,
+    ElderConsent,
+    ElderContact,
+    ElderGroupMembership,
+    ImportBatch,
+    LifeEvent,
+    ReviewItem,
+)
+from eldercare.registry.services.elders import phone_hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +34,21 @@ class ElderFilter:
     living_situation: str = ""
     economic_status: str = ""
     min_age: int | None = None
+    max_age: int | None = None
+    group: str = ""
+    special_difficulty: bool | None = None
+    sort: str = ""
+
+
+SORTS = {
+    "name": ("name_initials", "id"),
+    "-name": ("-name_initials", "-id"),
+    "age": ("-birth_date", "id"),
+    "-age": ("birth_date", "id"),
+    "division": ("residence_division_id", "id"),
+    "-division": ("-residence_division_id", "-id"),
+    "updated": ("-updated_at", "-id"),
+}
 
 
 def years_ago(today: date, years: int) -> date:
@@ -31,13 +58,33 @@ def years_ago(today: date, years: int) -> date:
         return today.replace(year=today.year - years, day=28)
 
 
+def search_q(text: str) -> Q:
+    """What community workers type: pinyin initials (zsf → 张三丰), a name or part of it, the last
+    digits of the ID number, a full phone number (matched by its keyed hash), or a community name."""
+    text = text.strip()
+    if not text:
+        return Q()
+    compact = text.replace(" ", "")
+    if compact.isascii() and compact.isalpha():
+        return Q(name_initials__startswith=compact.lower())
+    digits = normalise_phone(compact)
+    if digits.isdigit() and is_valid_phone(digits) and len(digits) >= 11:
+        return Q(phone_hash=phone_hash(digits))
+    if compact[:-1].isdigit() and 3 <= len(compact) <= 6:
+        return Q(id_number_masked__endswith=compact.upper())
+    return Q(name__contains=text) | Q(residence_division__name__contains=text)
+
+
 def elder_list(
     *, scope: DataScope, filters: ElderFilter | None = None, today: date | None = None
 ) -> QuerySet[Elder]:
-    qs = Elder.objects.for_scope(scope)
+    """Elders in scope matching the filters; merged records are hidden. The queryset selects the
+    community and prefetches the groups, so a page costs the same number of queries at any size."""
+    qs = Elder.objects.for_scope(scope).exclude(status=ElderStatus.MERGED)
     f = filters or ElderFilter()
+    today = today or date.today()  # noqa: DTZ011
     if f.search:
-        qs = qs.filter(name__startswith=f.search)
+        qs = qs.filter(search_q(f.search))
     if f.division_code:
         qs = qs.filter(residence_division__code__startswith=f.division_code)
     if f.status:
@@ -47,8 +94,19 @@ def elder_list(
     if f.economic_status:
         qs = qs.filter(economic_status=f.economic_status)
     if f.min_age is not None:
-        qs = qs.filter(birth_date__lte=years_ago(today or date.today(), f.min_age))  # noqa: DTZ011
-    return qs.select_related("residence_division").defer("id_number", "address", "phone").order_by("id")
+        qs = qs.filter(birth_date__lte=years_ago(today, f.min_age))
+    if f.max_age is not None:
+        qs = qs.filter(birth_date__gt=years_ago(today, f.max_age + 1))
+    if f.group:
+        qs = qs.filter(pk__in=ElderGroupMembership.objects.filter(group=f.group).values("elder_id"))
+    if f.special_difficulty is not None:
+        qs = qs.filter(special_difficulty=f.special_difficulty)
+    return (
+        qs.select_related("residence_division")
+        .prefetch_related("eldergroupmemberships")
+        .defer("id_number", "address", "phone")
+        .order_by(*SORTS.get(f.sort, ("id",)))
+    )
 
 
 def access_elder(*, scope: DataScope, elder_id: int) -> Elder:
@@ -97,3 +155,90 @@ def elder_counts_by_child_division(
         .order_by("child")
     )
     return {row["child"]: row["n"] for row in qs}
+
+
+def elder_contacts(*, elder: Elder) -> list[ElderContact]:
+    return list(ElderContact.objects.filter(elder=elder))
+
+
+def elder_consents(*, elder: Elder) -> list[ElderConsent]:
+    return list(ElderConsent.objects.filter(elder=elder))
+
+
+def elder_groups(*, elder: Elder) -> list[ElderGroupMembership]:
+    return list(ElderGroupMembership.objects.filter(elder=elder))
+
+
+def elder_changes(*, elder: Elder, limit: int = 200) -> list[ElderChange]:
+    return list(ElderChange.objects.filter(elder=elder).select_related("batch")[:limit])
+
+
+def elder_life_events(*, elder: Elder) -> list[LifeEvent]:
+    return list(LifeEvent.objects.filter(elder=elder))
+
+
+def import_batches(*, scope: DataScope) -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.for_scope(scope).defer("content").order_by("-id")
+
+
+def access_import_batch(*, scope: DataScope, batch_id: int) -> ImportBatch:
+    batch = ImportBatch.objects.for_scope(scope).filter(pk=batch_id).first()
+    if batch is None:
+        raise Http404("No such batch.")
+    return batch
+
+
+def review_queue(*, scope: DataScope, status: str = ReviewStatus.OPEN) -> QuerySet[ReviewItem]:
+    return (
+        ReviewItem.objects.for_scope(scope)
+        .filter(status=status)
+        .select_related("elder", "elder__residence_division")
+        .defer("elder__id_number", "elder__phone", "elder__address")
+        .order_by("-id")
+    )
+
+
+def access_review_item(*, scope: DataScope, item_id: int) -> ReviewItem:
+    item = ReviewItem.objects.for_scope(scope).select_related("elder").filter(pk=item_id).first()
+    if item is None:
+        raise Http404("No such review item.")
+    return item
+
+
+def duplicate_candidates(
+    *, scope: DataScope, status: str = ReviewStatus.OPEN
+) -> QuerySet[DuplicateCandidate]:
+    """Pairs whose first record is in scope and whose second is too (a merge needs both)."""
+    other_in_scope = Elder.objects.for_scope(scope).values("pk")
+    return (
+        DuplicateCandidate.objects.for_scope(scope)
+        .filter(status=status, other_id__in=other_in_scope)
+        .select_related("elder", "other", "elder__residence_division", "other__residence_division")
+        .defer("elder__id_number", "elder__phone", "elder__address", "other__id_number", "other__phone")
+        .defer("other__address")
+        .order_by("-id")
+    )
+
+
+def access_duplicate(*, scope: DataScope, candidate_id: int) -> DuplicateCandidate:
+    other_in_scope = Elder.objects.for_scope(scope).values("pk")
+    candidate = (
+        DuplicateCandidate.objects.for_scope(scope)
+        .filter(pk=candidate_id, other_id__in=other_in_scope)
+        .select_related("elder", "other")
+        .first()
+    )
+    if candidate is None:
+        raise Http404("No such pair.")
+    return candidate
+
+
+def suspected_overpayments(*, scope: DataScope) -> QuerySet[LifeEvent]:
+    """Life events after which payments were already made (listed by the benefits listener)."""
+    return (
+        LifeEvent.objects.for_scope(scope)
+        .filter(overpayment_fen__gt=0)
+        .select_related("elder", "elder__residence_division")
+        .defer("elder__id_number", "elder__phone", "elder__address")
+        .order_by("-occurred_on", "-id")
+    )

@@ -39,3 +39,59 @@ def elder_timeline(*, elder: Any, principal: Any, limit: int = 200) -> list[Time
     autodiscover_modules("timeline")
     entries = [entry for source in _SOURCES.values() for entry in source(elder, principal)]
     return sorted(entries, key=lambda e: e.at, reverse=True)[:limit]
+
+
+# ---- the registry's own entries: registration, changes, imports, status events, merges, consents
+
+
+def _local_midnight(day: Any) -> datetime:
+    from django.utils import timezone
+
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.get_current_timezone())
+
+
+@timeline_source
+def registry_entries(elder: Any, principal: Any) -> list[TimelineEntry]:
+    """Two queries: the record's change history (with its import batches) and its life events."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from eldercare.registry.choices import ChangeKind
+    from eldercare.registry.models import ElderChange, LifeEvent
+
+    entries: list[TimelineEntry] = []
+    if elder.created_batch_id is not None:
+        entries.append(
+            TimelineEntry(
+                at=elder.created_at,
+                kind="registry",
+                title=_("Registered by import"),
+                detail=_("batch %(id)s") % {"id": elder.created_batch_id},
+                url=reverse("registry:import_detail", args=[elder.created_batch_id]),
+                source="registry",
+            )
+        )
+    labels = dict(ChangeKind.choices)
+    for change in ElderChange.objects.filter(elder=elder).order_by("-at")[:200]:
+        fields = ", ".join(sorted(change.changes)) if isinstance(change.changes, dict) else ""
+        entries.append(
+            TimelineEntry(
+                at=change.at,
+                kind="registry",
+                title=str(labels.get(change.kind, change.kind)),
+                detail=f"{fields} · {change.actor_label}" + (f" · {change.source}" if change.source else ""),
+                url=reverse("registry:import_detail", args=[change.batch_id]) if change.batch_id else "",
+                source="registry",
+            )
+        )
+    for event in LifeEvent.objects.filter(elder=elder):
+        entries.append(
+            TimelineEntry(
+                at=_local_midnight(event.occurred_on),
+                kind="life_event",
+                title=str(event.get_kind_display()),
+                detail=event.source,
+                source="registry",
+            )
+        )
+    return entries

@@ -12,12 +12,19 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from eldercare.accounts.models import User
-from eldercare.accounts.permissions import API_OPERATIONS, CAPABILITIES, PAGES, PUBLIC_PAGES
+from eldercare.accounts.permissions import (
+    API_OPERATIONS,
+    CAPABILITIES,
+    DEVICE_OPERATIONS,
+    PAGES,
+    PUBLIC_PAGES,
+)
 from eldercare.accounts.roles import Role
 from eldercare.api import api
 from eldercare.core.tests.factories import ElderFactory, first_child
-from eldercare.registry.models import Elder
-from eldercare.timebank.tests.factories import API_METHODS, matrix_api_request, matrix_page_sample
+from eldercare.registry.models import DuplicateCandidate, Elder, ImportBatch, ReviewItem
+from eldercare.registry.tests.factories import HUKOU_HEADER, registry_samples
+from eldercare.timebank.tests.factories import matrix_api_request, matrix_page_sample
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +56,7 @@ def test_every_page_is_in_the_matrix_or_declared_public() -> None:
 
 
 def test_every_api_operation_is_in_the_matrix() -> None:
-    assert api_operation_names() == set(API_OPERATIONS)
+    assert api_operation_names() == set(API_OPERATIONS) | DEVICE_OPERATIONS
 
 
 def test_every_capability_used_is_defined() -> None:
@@ -65,18 +72,78 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         kwargs["code"] = user.division_id if user is not None and user.division_id else "4407"
     elif url_name in {"core:policy_detail", "core:policy_edit"}:
         kwargs["key"] = "plan.indicators"
-    elif url_name in {"registry:elder_detail", "registry:elder_reveal"}:
+    elif url_name in ELDER_PAGES:
         kwargs["elder_id"] = Elder.objects.order_by("id").values_list("id", flat=True)[0]
-    method = "post" if url_name == "registry:elder_reveal" else "get"
+    elif url_name in {"registry:import_detail", "registry:import_commit", "registry:import_report"}:
+        kwargs["batch_id"] = ImportBatch.objects.order_by("id").values_list("id", flat=True)[0]
+    elif url_name == "registry:review_resolve":
+        kwargs["item_id"] = ReviewItem.objects.order_by("id").values_list("id", flat=True)[0]
+    elif url_name in {"registry:duplicate_merge", "registry:duplicate_dismiss"}:
+        kwargs["candidate_id"] = DuplicateCandidate.objects.order_by("id").values_list("id", flat=True)[0]
+    elif url_name in EMERGENCY_ALARM_PAGES:
+        kwargs["alarm_id"] = sample_alarm_id()
+    method = "post" if url_name in POST_PAGES else "get"
     if url_name.startswith("timebank:"):
         method, kwargs = matrix_page_sample(url_name, user)
     return method, reverse(url_name, kwargs=kwargs)
 
 
+ELDER_PAGES = {
+    "registry:elder_detail",
+    "registry:elder_reveal",
+    "registry:elder_edit",
+    "registry:contact_add",
+    "registry:consent_add",
+    "registry:groups_edit",
+    "registry:life_event_add",
+}
+POST_PAGES = {
+    "registry:elder_reveal",
+    "registry:contact_add",
+    "registry:consent_add",
+    "registry:groups_edit",
+    "registry:life_event_add",
+    "registry:import_commit",
+    "registry:review_resolve",
+    "registry:duplicate_merge",
+    "registry:duplicate_dismiss",
+}
+EMERGENCY_ALARM_PAGES = {
+    "emergency:alarm_detail",
+    "emergency:alarm_take",
+    "emergency:alarm_call",
+    "emergency:alarm_dispatch",
+    "emergency:alarm_close",
+    "emergency:alarm_reveal",
+}
+POST_PAGES |= {
+    *(EMERGENCY_ALARM_PAGES - {"emergency:alarm_detail"}),
+    "emergency:shift_create",
+    "emergency:drill_create",
+    "emergency:resource_create",
+}
+
+
+def sample_alarm_id() -> int:
+    from eldercare.emergency.models import Alarm
+    from eldercare.emergency.tests.factories import make_alarm
+
+    existing = Alarm.objects.order_by("id").values_list("id", flat=True).first()
+    return existing or make_alarm(make_device_for_first_elder()).pk
+
+
+def make_device_for_first_elder() -> object:
+    from eldercare.emergency.tests.factories import make_device
+
+    return make_device(Elder.objects.order_by("id").first())
+
+
 @pytest.fixture
 def elder_in_home_community() -> Elder:
     street = first_child("440703")
-    return ElderFactory(residence_division=first_child(street.code))
+    elder = ElderFactory(residence_division=first_child(street.code))
+    registry_samples(elder)
+    return elder
 
 
 @pytest.mark.parametrize("url_name", sorted(PAGES))
@@ -117,13 +184,44 @@ API_SAMPLES = {
     "policy_list": "/api/v1/policies",
     "elder_list": "/api/v1/elders",
     "elder_detail": "/api/v1/elders/{elder}",
+    "elder_timeline": "/api/v1/elders/{elder}/timeline",
+    "import_detail": "/api/v1/imports/{batch}",
+    # writes: (method, url, body); an allowed role may still be refused by a rule (4xx), never 401/403
+    "elder_create": ("post", "/api/v1/elders", {"name": "x", "id_number": "1", "residence_division": "4407"}),
+    "elder_update": ("patch", "/api/v1/elders/{elder}", {}),
+    "import_upload": ("multipart", "/api/v1/imports", {"source": "hukou"}),
+    "import_commit_api": ("post", "/api/v1/imports/{batch}/commit", {}),
+    "emergency_alarm_list": "/api/v1/emergency/alarms",
+    "emergency_alarm_detail": "/api/v1/emergency/alarms/{alarm}",
+    "emergency_alarm_take": ("post", "/api/v1/emergency/alarms/{alarm}/take", {}),
+    "emergency_alarm_dispatch": ("post", "/api/v1/emergency/alarms/{alarm}/dispatch", {"target": "family"}),
+    "emergency_alarm_close": ("post", "/api/v1/emergency/alarms/{alarm}/close", {"outcome": "phone"}),
+    "emergency_device_list": "/api/v1/emergency/devices",
     "timebank_me": "/api/v1/timebank/me",
     "timebank_statement": "/api/v1/timebank/me/statement",
     "timebank_request_list": "/api/v1/timebank/requests",
-    "timebank_request_take": "/api/v1/timebank/requests/{request}/take",
-    "timebank_request_check_in": "/api/v1/timebank/requests/{request}/check-in",
-    "timebank_request_check_out": "/api/v1/timebank/requests/{request}/check-out",
+    "timebank_request_take": ("post", "/api/v1/timebank/requests/{request}/take", {}),
+    "timebank_request_check_in": ("post", "/api/v1/timebank/requests/{request}/check-in", {}),
+    "timebank_request_check_out": ("post", "/api/v1/timebank/requests/{request}/check-out", {}),
 }
+
+
+def api_call(client: Client, operation: str, **fmt: object) -> Any:
+    sample = API_SAMPLES[operation]
+    if isinstance(sample, str):
+        return client.get(sample.format(**fmt))
+    method, url, body = sample
+    url = url.format(**fmt)
+    if method == "multipart":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("x.csv", HUKOU_HEADER.encode(), content_type="text/csv")
+        return client.post(url, {**body, "file": upload})
+    return getattr(client, method)(url, body, content_type="application/json")
+
+
+def sample_ids(elder: Elder) -> dict[str, object]:
+    return {"elder": elder.pk, "batch": ImportBatch.objects.order_by("id").values_list("id", flat=True)[0]}
 
 
 def test_the_api_samples_cover_every_operation() -> None:
@@ -134,10 +232,14 @@ def test_the_api_samples_cover_every_operation() -> None:
 def test_the_api_refuses_anonymous_callers_with_401(
     operation: str, client: Client, elder_in_home_community: Elder
 ) -> None:
-    url = API_SAMPLES[operation].format(
-        division="4407", elder=elder_in_home_community.pk, request=matrix_api_request(operation, None)
+    response = api_call(
+        client,
+        operation,
+        division="4407",
+        alarm=0,
+        request=matrix_api_request(operation, None),
+        **sample_ids(elder_in_home_community),
     )
-    response = getattr(client, API_METHODS.get(operation, "get"))(url)
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
 
@@ -153,14 +255,20 @@ def test_each_role_gets_exactly_the_api_operations_the_matrix_gives_it(
 ) -> None:
     user = make_user(role)
     client.force_login(user)
-    url = API_SAMPLES[operation].format(
+    alarm = sample_alarm_id() if "{alarm}" in str(API_SAMPLES[operation]) else 0
+    response = api_call(
+        client,
+        operation,
         division=user.division_id or "4407",
-        elder=elder_in_home_community.pk,
+        alarm=alarm,
         request=matrix_api_request(operation, user),
+        **sample_ids(elder_in_home_community),
     )
-    response = getattr(client, API_METHODS.get(operation, "get"))(url)
     if role in CAPABILITIES[API_OPERATIONS[operation]]:
-        assert response.status_code == 200, response.content
+        if isinstance(API_SAMPLES[operation], str):
+            assert response.status_code == 200, response.content
+        else:
+            assert response.status_code not in (401, 403), response.content
     else:
         assert response.status_code == 403
         assert response.json() == {

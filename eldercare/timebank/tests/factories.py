@@ -79,11 +79,6 @@ POST_PAGES = frozenset(
         "timebank:portal_confirm",
     }
 )
-API_METHODS = {
-    "timebank_request_take": "post",
-    "timebank_request_check_in": "post",
-    "timebank_request_check_out": "post",
-}
 SAMPLE_CARD = "TBMATRIXSAMPLE"
 
 
