@@ -67,6 +67,15 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "assessments.quality": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.INSPECTOR}),
     "assessments.certify": frozenset({R.CITY_ADMIN}),
     "assessments.statistics": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.INSPECTOR}),
+    # the time bank (时间银行)
+    "timebank.view": frozenset(
+        {R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER, R.INSPECTOR}
+    ),
+    "timebank.coordinate": frozenset({R.STREET_OFFICER, R.COMMUNITY_WORKER}),
+    "timebank.fund": frozenset({R.CITY_ADMIN}),
+    "timebank.export": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.INSPECTOR}),
+    "timebank.volunteer": frozenset({R.VOLUNTEER}),
+    "timebank.portal": frozenset({R.ELDER, R.FAMILY}),
 }
 
 # Pages by URL name. Pages not listed here must be in PUBLIC_PAGES; a test checks every URL.
@@ -141,6 +150,32 @@ PAGES: dict[str, str] = {
     "assessment:quality_draw": "assessments.schedule",
     "assessment:certification_list": "assessments.certify",
     "assessment:statistics": "assessments.statistics",
+    "timebank:overview": "timebank.view",
+    "timebank:volunteer_list": "timebank.view",
+    "timebank:volunteer_register": "timebank.coordinate",
+    "timebank:volunteer_detail": "timebank.view",
+    "timebank:volunteer_card": "timebank.view",
+    "timebank:relative_add": "timebank.coordinate",
+    "timebank:proxy_add": "timebank.coordinate",
+    "timebank:team_list": "timebank.view",
+    "timebank:team_create": "timebank.coordinate",
+    "timebank:account_detail": "timebank.view",
+    "timebank:request_list": "timebank.view",
+    "timebank:request_create": "timebank.coordinate",
+    "timebank:request_detail": "timebank.view",
+    "timebank:request_action": "timebank.coordinate",
+    "timebank:ledger_check": "timebank.view",
+    "timebank:export": "timebank.export",
+    "timebank:recognition": "timebank.view",
+    "timebank:guarantee": "timebank.fund",
+    "timebank:reverse": "timebank.fund",
+    "timebank:my": "timebank.volunteer",
+    "timebank:my_card": "timebank.volunteer",
+    "timebank:my_action": "timebank.volunteer",
+    "timebank:my_transfer": "timebank.volunteer",
+    "timebank:my_donate": "timebank.volunteer",
+    "timebank:portal": "timebank.portal",
+    "timebank:portal_confirm": "timebank.portal",
 }
 PUBLIC_PAGES = frozenset(
     {
@@ -152,6 +187,7 @@ PUBLIC_PAGES = frozenset(
         "api-1.0.0:openapi-json",
         "api-1.0.0:openapi-view",
         "javascript-catalog",
+        "timebank:public_totals",
     }
 )
 
@@ -181,6 +217,12 @@ API_OPERATIONS: dict[str, str] = {
     "assessment_detail": "assessments.view",
     "assessment_create": "assessments.conduct",
     "elder_ability_level": "assessments.view",
+    "timebank_me": "timebank.volunteer",
+    "timebank_statement": "timebank.volunteer",
+    "timebank_request_list": "timebank.volunteer",
+    "timebank_request_take": "timebank.volunteer",
+    "timebank_request_check_in": "timebank.volunteer",
+    "timebank_request_check_out": "timebank.volunteer",
 }
 # Operations called by devices and gateways: authenticated by the device's own token and signed body,
 # not by a role (eldercare.emergency.device_auth).

@@ -24,6 +24,8 @@ from eldercare.api import api
 from eldercare.core.tests.factories import ElderFactory, first_child
 from eldercare.registry.models import DuplicateCandidate, Elder, ImportBatch, ReviewItem
 from eldercare.registry.tests.factories import HUKOU_HEADER, registry_samples
+from eldercare.timebank.tests.factories import matrix_api_request
+from eldercare.timebank.tests.factories import matrix_page_sample as timebank_page_sample
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +88,8 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         from eldercare.assessment.tests.factories import matrix_page_sample
 
         method, kwargs = matrix_page_sample(url_name, Elder.objects.order_by("id").first())
+    if url_name.startswith("timebank:"):
+        method, kwargs = timebank_page_sample(url_name, user)
     return method, reverse(url_name, kwargs=kwargs)
 
 
@@ -203,6 +207,12 @@ API_SAMPLES = {
     "elder_ability_level": "/api/v1/elders/{elder}/ability-level",
     "assessment_score": ("post", "/api/v1/assessments/score", {"items": {}}),
     "assessment_create": ("post", "/api/v1/assessments", {"elder_id": 0, "assessors": [], "items": {}}),
+    "timebank_me": "/api/v1/timebank/me",
+    "timebank_statement": "/api/v1/timebank/me/statement",
+    "timebank_request_list": "/api/v1/timebank/requests",
+    "timebank_request_take": ("post", "/api/v1/timebank/requests/{request}/take", {}),
+    "timebank_request_check_in": ("post", "/api/v1/timebank/requests/{request}/check-in", {}),
+    "timebank_request_check_out": ("post", "/api/v1/timebank/requests/{request}/check-out", {}),
 }
 
 
@@ -236,7 +246,14 @@ def test_the_api_samples_cover_every_operation() -> None:
 def test_the_api_refuses_anonymous_callers_with_401(
     operation: str, client: Client, elder_in_home_community: Elder
 ) -> None:
-    response = api_call(client, operation, division="4407", alarm=0, **sample_ids(elder_in_home_community))
+    response = api_call(
+        client,
+        operation,
+        division="4407",
+        alarm=0,
+        request=matrix_api_request(operation, None),
+        **sample_ids(elder_in_home_community),
+    )
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
 
@@ -258,6 +275,7 @@ def test_each_role_gets_exactly_the_api_operations_the_matrix_gives_it(
         operation,
         division=user.division_id or "4407",
         alarm=alarm,
+        request=matrix_api_request(operation, user),
         **sample_ids(elder_in_home_community),
     )
     if role in CAPABILITIES[API_OPERATIONS[operation]]:
