@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from eldercare.accounts.api_auth import api_operation
@@ -87,7 +87,7 @@ def facility_resident_admit(request: HttpRequest, facility_id: int, payload: Adm
     residency = services.resident_admit(
         bed=bed, elder=elder, actor=principal.user, started_at=payload.started_at, note=payload.note
     )
-    return 201, residency
+    return Status(201, residency)
 
 
 @router.post("/facilities/residents/{residency_id}/discharge", response=ResidentOut)
@@ -138,7 +138,7 @@ def facility_incident_create(request: HttpRequest, facility_id: int, payload: In
         action_taken=payload.action_taken,
         actor=principal.user,
     )
-    return 201, incident
+    return Status(201, incident)
 
 
 @router.get("/facilities/statistics/{division_code}", response=BedCountsOut)
