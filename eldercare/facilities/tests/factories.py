@@ -30,7 +30,10 @@ def load_policies(code: str = "jiangmen") -> None:
         code=code, defaults={"name": data["profile"]["name"], "division_id": data["profile"]["division"]}
     )
     for key, entry in data["policies"].items():
-        if key.startswith("facilities.") and not PolicyVersion.objects.filter(profile=profile, key=key).exists():
+        if (
+            key.startswith("facilities.")
+            and not PolicyVersion.objects.filter(profile=profile, key=key).exists()
+        ):
             policy_set(
                 profile=profile,
                 key=key,
@@ -141,7 +144,11 @@ def matrix_page_sample(url_name: str, user: Any, elder: Elder) -> tuple[str, dic
         kwargs["rating_id"] = Rating.objects.create(facility=facility, sheet=sheet, status="submitted").pk
     elif url_name == "facilities:application_create":
         kwargs["elder_id"] = elder.pk
-    elif url_name in {"facilities:application_detail", "facilities:application_withdraw", "facilities:offer_respond"}:
+    elif url_name in {
+        "facilities:application_detail",
+        "facilities:application_withdraw",
+        "facilities:offer_respond",
+    }:
         from eldercare.assessment.models import Assessment
 
         if not Assessment.objects.filter(elder=elder).exists():
