@@ -330,13 +330,13 @@ def application_withdraw(
 
 
 def _release_and_pass_on(
-    bed_id: int, *, actor: Any, skip: frozenset[int] = frozenset()
+    bed_id: int, *, actor: Any, skip: frozenset[int] = frozenset(), now: datetime | None = None
 ) -> WaitlistOffer | None:
     bed = Bed.objects.select_for_update().get(pk=bed_id)
     if bed.state == BedState.RESERVED:
         bed.state = BedState.FREE
         bed.save(update_fields=["state", "updated_at"])
-    return offer_next(bed=bed, actor=actor, skip=skip)
+    return offer_next(bed=bed, actor=actor, skip=skip, now=now)
 
 
 @transaction.atomic
@@ -395,10 +395,12 @@ def offers_for_free_beds(*, facility: Facility, actor: Any) -> list[WaitlistOffe
     return offers
 
 
-def _refused(offer: WaitlistOffer, *, status: str, actor: Any, note: str) -> WaitlistOffer:
+def _refused(
+    offer: WaitlistOffer, *, status: str, actor: Any, note: str, now: datetime | None = None
+) -> WaitlistOffer:
     """A decline or a time-out: recorded on the offer, counted on the application; the bed passes on."""
     app = WaitlistApplication.objects.select_related("elder").get(pk=offer.application_id)
-    offer.status, offer.responded_at, offer.note = status, timezone.now(), note[:200]
+    offer.status, offer.responded_at, offer.note = status, now or timezone.now(), note[:200]
     offer.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
     offer.save(update_fields=["status", "responded_at", "note", "recorded_by", "updated_at"])
     app.declines += 1
@@ -421,7 +423,7 @@ def _refused(offer: WaitlistOffer, *, status: str, actor: Any, note: str) -> Wai
     else:
         app.status = ApplicationStatus.WAITING  # keeps its place in the queue
         app.save(update_fields=["declines", "status", "updated_at"])
-    _release_and_pass_on(offer.bed_id, actor=actor, skip=frozenset({app.pk}))
+    _release_and_pass_on(offer.bed_id, actor=actor, skip=frozenset({app.pk}), now=now)
     return offer
 
 
@@ -470,6 +472,8 @@ def offers_expire(*, now: datetime | None = None, actor: Any = "task") -> int:
             offer = WaitlistOffer.objects.select_for_update().get(pk=offer_id)
             if offer.status != OfferStatus.PENDING:
                 continue
-            _refused(offer, status=OfferStatus.EXPIRED, actor=actor, note="no answer by the deadline")
+            _refused(
+                offer, status=OfferStatus.EXPIRED, actor=actor, note="no answer by the deadline", now=now
+            )
             done += 1
     return done
