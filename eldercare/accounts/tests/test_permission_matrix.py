@@ -215,8 +215,16 @@ API_SAMPLES = {
     "facility_bed_statistics": "/api/v1/facilities/statistics/{division}",
     "waitlist_application_position": "/api/v1/waitlist/applications/{application}/position",
     "facility_bed_update": ("patch", "/api/v1/facilities/beds/{bed}", {"state": "out_of_service"}),
-    "facility_resident_admit": ("post", "/api/v1/facilities/{facility}/residents", {"bed_id": 0, "id_number": "0" * 18}),
-    "facility_resident_discharge": ("post", "/api/v1/facilities/residents/{residency}/discharge", {"reason": "home"}),
+    "facility_resident_admit": (
+        "post",
+        "/api/v1/facilities/{facility}/residents",
+        {"bed_id": 0, "id_number": "0" * 18},
+    ),
+    "facility_resident_discharge": (
+        "post",
+        "/api/v1/facilities/residents/{residency}/discharge",
+        {"reason": "home"},
+    ),
     "facility_incident_create": (
         "post",
         "/api/v1/facilities/{facility}/incidents",

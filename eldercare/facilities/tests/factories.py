@@ -12,7 +12,7 @@ from eldercare.core.models import Organisation
 from eldercare.core.tests.factories import DISTRICT, ElderFactory, OrganisationFactory, first_child
 from eldercare.facilities import services
 from eldercare.facilities.choices import FacilityStatus
-from eldercare.facilities.models import Bed, Facility, Residency, WaitlistApplication
+from eldercare.facilities.models import Bed, Facility, Residency
 from eldercare.registry.models import Elder
 
 _n = itertools.count(1)
@@ -164,7 +164,7 @@ def matrix_page_sample(url_name: str, user: Any, elder: Elder) -> tuple[str, dic
 
 
 def waiting_at(minutes: int) -> datetime:
-    return timezone.make_aware(datetime(2025, 3, 1, 9, 0)) + timedelta(minutes=minutes)
+    return datetime(2025, 3, 1, 9, 0, tzinfo=timezone.get_current_timezone()) + timedelta(minutes=minutes)
 
 
 def api_sample_ids(client: Any, elder: Elder) -> dict[str, Any]:

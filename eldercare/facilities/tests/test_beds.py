@@ -99,7 +99,7 @@ def test_beds_roll_up_from_room_to_institution_to_district_to_city() -> None:
     # when the counts are read at each level
     rooms = selectors.bed_counts_by_room(a.pk, today)
     by_facility = selectors.bed_counts_by_facility("4407", today)
-    districts = dict((d.code, c) for d, c in selectors.bed_counts_by_child_division("4407", today))
+    districts = {d.code: c for d, c in selectors.bed_counts_by_child_division("4407", today)}
     city = selectors.bed_counts("4407", today)
     # then each level is the sum of the one below
     assert sum(rooms.values(), selectors.BedCounts()) == by_facility[a.pk]

@@ -203,10 +203,8 @@ def test_a_position_never_moves_backwards_without_a_recorded_reason(actions: lis
     # given a full facility with two beds
     facility = full_facility(beds=2)
     groups = [["fp_special"], [], ["fp_special"], []]
-    minutes = 0
     # when applications, freed beds, declines, withdrawals and acceptances happen in any order
-    for action, n in actions:
-        minutes += 1
+    for minutes, (action, n) in enumerate(actions, start=1):
         open_apps = list(
             WaitlistApplication.objects.filter(facility=facility, status__in=["waiting", "offered"])
         )
@@ -237,9 +235,7 @@ def test_a_position_never_moves_backwards_without_a_recorded_reason(actions: lis
             previous = change.position_after
         assert previous == app.position
     # and the stored positions are the live order
-    live = [
-        a for a in WaitlistApplication.objects.filter(facility=facility, status__in=["waiting", "offered"])
-    ]
+    live = list(WaitlistApplication.objects.filter(facility=facility, status__in=["waiting", "offered"]))
     for app in live:
         position = selectors.waitlist_position(app)
         assert position is not None and position.position == app.position
