@@ -1,5 +1,6 @@
 """Pure rules: priority groups, queue order and positions, rating results, risk assessment, licences."""
 
+import itertools
 import tomllib
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -73,7 +74,7 @@ entries = st.lists(
 @given(entries)
 def test_the_order_is_bypass_then_rank_then_time(queue: list[rules.Entry]) -> None:
     ordered = rules.waitlist_order(queue)
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    for a, b in itertools.pairwise(ordered):
         assert (not a.bypass, a.rank, a.applied_at) <= (not b.bypass, b.rank, b.applied_at)
 
 

@@ -239,3 +239,16 @@ def test_an_operator_reports_live_through_the_api(client: Client) -> None:
         content_type="application/json",
     )
     assert out.status_code == 200 and out.json()["discharge_reason"] == "home"
+
+
+def test_the_elder_timeline_shows_admission_incident_and_discharge() -> None:
+    from eldercare.registry.timeline import elder_timeline
+
+    facility = make_facility(beds={"nursing": 1})
+    stay = admit(facility.beds.get())
+    services.incident_record(
+        facility=facility, elder=stay.elder, kind="fall", occurred_at=timezone.now(), actor=None
+    )
+    services.resident_discharge(residency=stay, reason="home", actor=None)
+    kinds = {e.kind for e in elder_timeline(elder=stay.elder, principal=None) if e.source == "facilities"}
+    assert kinds == {"admission", "incident", "discharge"}
