@@ -101,9 +101,8 @@ def matrix_page_sample(url_name: str, user: Any, elder: Elder) -> tuple[str, dic
 
     load_policies()
     operator = getattr(user, "organisation", None) if user is not None else None
-    facility = make_facility(operator=operator, beds={"nursing": 2, "ordinary": 1})
+    facility = make_facility(operator=operator, beds={"nursing": 1, "ordinary": 1})
     bed = facility.beds.order_by("id").first()
-    residency = admit(facility.beds.order_by("id").last())
     post = {
         "facilities:facility_listing",
         "facilities:filing_create",
@@ -136,7 +135,7 @@ def matrix_page_sample(url_name: str, user: Any, elder: Elder) -> tuple[str, dic
     elif url_name in {"facilities:bed_state", "facilities:resident_admit"}:
         kwargs["bed_id"] = bed.pk
     elif url_name in {"facilities:resident_discharge", "facilities:risk_assessment_add"}:
-        kwargs["residency_id"] = residency.pk
+        kwargs["residency_id"] = admit(facility.beds.order_by("id").last()).pk
     elif url_name == "facilities:filing_decide":
         kwargs["filing_id"] = Filing.objects.create(facility=facility, kind="initial", status="submitted").pk
     elif url_name in {"facilities:rating_review", "facilities:rating_publish"}:
@@ -153,7 +152,8 @@ def matrix_page_sample(url_name: str, user: Any, elder: Elder) -> tuple[str, dic
 
         if not Assessment.objects.filter(elder=elder).exists():
             quick_published(elder)
-        # a free nursing bed waits: the application is offered it at once
+        # the ordinary bed is taken and a free nursing bed waits: the application is offered it at once
+        admit(facility.beds.order_by("id").last())
         app = services.application_create(facility=facility, elder=elder, wanted_bed="nursing", actor=None)
         if url_name == "facilities:offer_respond":
             kwargs["offer_id"] = app.offers.get().pk
