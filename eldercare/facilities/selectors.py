@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Substr
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -30,9 +30,12 @@ from eldercare.facilities import rules
 from eldercare.facilities.choices import (
     OPEN_APPLICATION_STATUSES,
     BedState,
+    FacilityKind,
     FacilityStatus,
     FilingStatus,
+    MedicalForm,
     OfferStatus,
+    Ownership,
     RatingStatus,
 )
 from eldercare.facilities.models import (
@@ -88,12 +91,18 @@ def facility_list(*, scope: DataScope, filters: FacilityFilter | None = None) ->
         qs = qs.filter(division__code__startswith=f.division_code)
     if f.search:
         qs = qs.filter(Q(name__icontains=f.search) | Q(address__icontains=f.search))
-    return qs.annotate(
-        beds_total=Count("beds", filter=Q(beds__retired_on__isnull=True), distinct=True),
-        beds_free=Count(
-            "beds", filter=Q(beds__retired_on__isnull=True, beds__state=BedState.FREE), distinct=True
-        ),
-    ).order_by("division_id", "name", "id")
+    return qs.annotate(beds_total=_bed_count(), beds_free=_bed_count(BedState.FREE)).order_by(
+        "division_id", "name", "id"
+    )
+
+
+def _bed_count(state: str = "") -> Any:
+    """Beds of the row's facility (a correlated subquery: computed for the rows returned only)."""
+    beds = Bed.objects.filter(facility=OuterRef("pk"), retired_on__isnull=True)
+    if state:
+        beds = beds.filter(state=state)
+    counted = beds.order_by().values("facility").annotate(n=Count("id")).values("n")[:1]
+    return Coalesce(Subquery(counted), 0)
 
 
 def access_facility(*, scope: DataScope, facility_id: int) -> Facility:
@@ -584,12 +593,7 @@ def public_facilities(
     qs = (
         Facility.objects.filter(publicly_listed=True)
         .exclude(status__in=[FacilityStatus.PLANNED, FacilityStatus.CLOSED])
-        .annotate(
-            beds_total=Count("beds", filter=Q(beds__retired_on__isnull=True), distinct=True),
-            beds_free=Count(
-                "beds", filter=Q(beds__retired_on__isnull=True, beds__state=BedState.FREE), distinct=True
-            ),
-        )
+        .annotate(beds_total=_bed_count(), beds_free=_bed_count(BedState.FREE))
         .order_by("division_id", "name", "id")
     )
     if division_code:
@@ -601,13 +605,17 @@ def public_facilities(
         Division.objects.filter(code__in={f.division_id[:6] for f in rows}).values_list("code", "name")
     )
     stars = current_stars([f.pk for f in rows], today)
+    # labels translated once per call (get_FOO_display per row hashes lazy strings: seconds at city scale)
+    kinds = {k: str(v) for k, v in FacilityKind.choices}
+    ownerships = {k: str(v) for k, v in Ownership.choices}
+    medical = {k: str(v) for k, v in MedicalForm.choices}
     return [
         PublicFacility(
             id=f.pk,
             name=f.name,
             kind=f.kind,
-            kind_label=str(f.get_kind_display()),
-            ownership_label=str(f.get_ownership_display()),
+            kind_label=kinds.get(f.kind, f.kind),
+            ownership_label=ownerships.get(f.ownership, f.ownership),
             district=districts.get(f.division_id[:6], ""),
             address=f.address,
             lon=f.lon,
@@ -618,7 +626,7 @@ def public_facilities(
             price_min_yuan=f.price_min_fen // 100 if f.price_min_fen is not None else None,
             price_max_yuan=f.price_max_fen // 100 if f.price_max_fen is not None else None,
             contact_phone=f.contact_phone,
-            medical_form_label=str(f.get_medical_form_display()),
+            medical_form_label=medical.get(f.medical_form, f.medical_form),
             insurance_designated=f.insurance_designated,
         )
         for f in rows

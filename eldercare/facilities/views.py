@@ -625,6 +625,11 @@ def statistics(request: ScopedRequest) -> HttpResponse:
 
 @require_page("facilities:waitlist")
 def waitlist(request: ScopedRequest) -> HttpResponse:
+    elder_id = _int(request.GET.get("elder", ""))
+    if elder_id and request.principal.can("waitlist.apply"):
+        return redirect(
+            "facilities:application_create", access_elder(scope=request.scope, elder_id=elder_id).pk
+        )
     facility_id = _int(request.GET.get("facility", ""))
     facility = (
         selectors.access_facility(scope=request.scope, facility_id=facility_id) if facility_id else None
@@ -632,7 +637,16 @@ def waitlist(request: ScopedRequest) -> HttpResponse:
     apps = selectors.application_list(scope=request.scope, facility=facility)
     page = Paginator(apps, 50).get_page(request.GET.get("page"))
     offers = selectors.offer_list(scope=request.scope, pending_only=True)[:50]
-    return render(request, "facilities/waitlist.html", {"page": page, "facility": facility, "offers": offers})
+    return render(
+        request,
+        "facilities/waitlist.html",
+        {
+            "page": page,
+            "facility": facility,
+            "offers": offers,
+            "can_apply": request.principal.can("waitlist.apply"),
+        },
+    )
 
 
 @require_page("facilities:application_create")
