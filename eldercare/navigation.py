@@ -41,6 +41,10 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("emergency:alarm_list", _("Alarms"), "bell"),
     NavEntry("emergency:device_list", _("Devices"), "smartwatch"),
     NavEntry("emergency:stats", _("Alarm statistics"), "graph-up"),
+    NavEntry("facilities:facility_list", _("Facilities"), "building"),
+    NavEntry("facilities:waitlist", _("Waitlist"), "hourglass-split"),
+    NavEntry("facilities:filing_list", _("Filings"), "folder-check"),
+    NavEntry("facilities:statistics", _("Beds and ratings"), "clipboard-data"),
 ]
 
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "eldercare.emergency",
     "eldercare.assessment",
     "eldercare.timebank",
+    "eldercare.facilities",
 ]
 
 MIDDLEWARE = [

@@ -76,6 +76,36 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "timebank.export": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.INSPECTOR}),
     "timebank.volunteer": frozenset({R.VOLUNTEER}),
     "timebank.portal": frozenset({R.ELDER, R.FAMILY}),
+    # institutions, facilities and beds (养老机构与床位)
+    "facilities.view": frozenset(
+        {
+            R.CITY_ADMIN,
+            R.DISTRICT_OFFICER,
+            R.STREET_OFFICER,
+            R.COMMUNITY_WORKER,
+            R.INSPECTOR,
+            R.INSTITUTION_OPERATOR,
+        }
+    ),
+    "facilities.register": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.INSTITUTION_OPERATOR}),
+    "facilities.operate": frozenset({R.INSTITUTION_OPERATOR}),
+    "facilities.file_review": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER}),
+    "facilities.rate": frozenset({R.CITY_ADMIN, R.INSPECTOR}),
+    "facilities.statistics": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.INSPECTOR}),
+    "waitlist.view": frozenset(
+        {
+            R.CITY_ADMIN,
+            R.DISTRICT_OFFICER,
+            R.STREET_OFFICER,
+            R.COMMUNITY_WORKER,
+            R.INSPECTOR,
+            R.INSTITUTION_OPERATOR,
+        }
+    ),
+    "waitlist.apply": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER}),
+    "waitlist.manage": frozenset(
+        {R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER, R.INSTITUTION_OPERATOR}
+    ),
 }
 
 # Pages by URL name. Pages not listed here must be in PUBLIC_PAGES; a test checks every URL.
@@ -176,6 +206,34 @@ PAGES: dict[str, str] = {
     "timebank:my_donate": "timebank.volunteer",
     "timebank:portal": "timebank.portal",
     "timebank:portal_confirm": "timebank.portal",
+    "facilities:facility_list": "facilities.view",
+    "facilities:facility_detail": "facilities.view",
+    "facilities:facility_create": "facilities.register",
+    "facilities:facility_listing": "facilities.operate",
+    "facilities:filing_create": "facilities.operate",
+    "facilities:filing_list": "facilities.file_review",
+    "facilities:filing_decide": "facilities.file_review",
+    "facilities:licence_list": "facilities.view",
+    "facilities:licence_add": "facilities.operate",
+    "facilities:bed_list": "facilities.view",
+    "facilities:bed_add": "facilities.operate",
+    "facilities:bed_state": "facilities.operate",
+    "facilities:resident_admit": "facilities.operate",
+    "facilities:resident_discharge": "facilities.operate",
+    "facilities:report_submit": "facilities.operate",
+    "facilities:incident_list": "facilities.view",
+    "facilities:incident_add": "facilities.operate",
+    "facilities:risk_assessment_add": "facilities.operate",
+    "facilities:rating_list": "facilities.view",
+    "facilities:rating_self": "facilities.operate",
+    "facilities:rating_review": "facilities.rate",
+    "facilities:rating_publish": "facilities.rate",
+    "facilities:statistics": "facilities.statistics",
+    "facilities:waitlist": "waitlist.view",
+    "facilities:application_create": "waitlist.apply",
+    "facilities:application_detail": "waitlist.view",
+    "facilities:application_withdraw": "waitlist.manage",
+    "facilities:offer_respond": "waitlist.manage",
 }
 PUBLIC_PAGES = frozenset(
     {
@@ -188,6 +246,9 @@ PUBLIC_PAGES = frozenset(
         "api-1.0.0:openapi-view",
         "javascript-catalog",
         "timebank:public_totals",
+        "facilities:public_list",
+        "facilities:public_map",
+        "facilities:public_geojson",
     }
 )
 
@@ -223,10 +284,22 @@ API_OPERATIONS: dict[str, str] = {
     "timebank_request_take": "timebank.volunteer",
     "timebank_request_check_in": "timebank.volunteer",
     "timebank_request_check_out": "timebank.volunteer",
+    "facility_list": "facilities.view",
+    "facility_bed_list": "facilities.view",
+    "facility_bed_update": "facilities.operate",
+    "facility_resident_list": "facilities.view",
+    "facility_resident_admit": "facilities.operate",
+    "facility_resident_discharge": "facilities.operate",
+    "facility_incident_list": "facilities.view",
+    "facility_incident_create": "facilities.operate",
+    "facility_bed_statistics": "facilities.statistics",
+    "waitlist_application_position": "waitlist.view",
 }
 # Operations called by devices and gateways: authenticated by the device's own token and signed body,
 # not by a role (eldercare.emergency.device_auth).
 DEVICE_OPERATIONS = frozenset({"device_alarm_post", "device_heartbeat_post"})
+# Operations anyone may call without signing in (public data only, no personal data).
+PUBLIC_API_OPERATIONS = frozenset({"public_facility_list"})
 
 
 def roles_with(capability: str) -> frozenset[str]:
@@ -247,6 +320,7 @@ __all__ = [
     "DEVICE_OPERATIONS",
     "PAGES",
     "PERSONAL_ROLES",
+    "PUBLIC_API_OPERATIONS",
     "PUBLIC_PAGES",
     "has_capability",
 ]

@@ -17,6 +17,7 @@ from eldercare.accounts.permissions import (
     CAPABILITIES,
     DEVICE_OPERATIONS,
     PAGES,
+    PUBLIC_API_OPERATIONS,
     PUBLIC_PAGES,
 )
 from eldercare.accounts.roles import Role
@@ -57,7 +58,7 @@ def test_every_page_is_in_the_matrix_or_declared_public() -> None:
 
 
 def test_every_api_operation_is_in_the_matrix() -> None:
-    assert api_operation_names() == set(API_OPERATIONS) | DEVICE_OPERATIONS
+    assert api_operation_names() == set(API_OPERATIONS) | DEVICE_OPERATIONS | PUBLIC_API_OPERATIONS
 
 
 def test_every_capability_used_is_defined() -> None:
@@ -90,6 +91,10 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         method, kwargs = matrix_page_sample(url_name, Elder.objects.order_by("id").first())
     if url_name.startswith("timebank:"):
         method, kwargs = timebank_page_sample(url_name, user)
+    if url_name.startswith("facilities:"):
+        from eldercare.facilities.tests.factories import matrix_page_sample as facilities_sample
+
+        method, kwargs = facilities_sample(url_name, user, Elder.objects.order_by("id").first())
     return method, reverse(url_name, kwargs=kwargs)
 
 
@@ -213,6 +218,28 @@ API_SAMPLES = {
     "timebank_request_take": ("post", "/api/v1/timebank/requests/{request}/take", {}),
     "timebank_request_check_in": ("post", "/api/v1/timebank/requests/{request}/check-in", {}),
     "timebank_request_check_out": ("post", "/api/v1/timebank/requests/{request}/check-out", {}),
+    "facility_list": "/api/v1/facilities",
+    "facility_bed_list": "/api/v1/facilities/{facility}/beds",
+    "facility_resident_list": "/api/v1/facilities/{facility}/residents",
+    "facility_incident_list": "/api/v1/facilities/{facility}/incidents",
+    "facility_bed_statistics": "/api/v1/facilities/statistics/{division}",
+    "waitlist_application_position": "/api/v1/waitlist/applications/{application}/position",
+    "facility_bed_update": ("patch", "/api/v1/facilities/beds/{bed}", {"state": "out_of_service"}),
+    "facility_resident_admit": (
+        "post",
+        "/api/v1/facilities/{facility}/residents",
+        {"bed_id": 0, "id_number": "0" * 18},
+    ),
+    "facility_resident_discharge": (
+        "post",
+        "/api/v1/facilities/residents/{residency}/discharge",
+        {"reason": "home"},
+    ),
+    "facility_incident_create": (
+        "post",
+        "/api/v1/facilities/{facility}/incidents",
+        {"kind": "fall", "occurred_at": "2025-01-01T10:00:00+08:00"},
+    ),
 }
 
 
@@ -222,6 +249,10 @@ def api_call(client: Client, operation: str, **fmt: object) -> Any:
         from eldercare.assessment.tests.factories import quick_published
 
         fmt["assessment"] = quick_published(Elder.objects.get(pk=fmt["elder"])).pk
+    if any(f"{{{key}}}" in str(sample) for key in ("facility", "bed", "residency", "application")):
+        from eldercare.facilities.tests.factories import api_sample_ids
+
+        fmt.update(api_sample_ids(client, Elder.objects.get(pk=fmt["elder"])))
     if isinstance(sample, str):
         return client.get(sample.format(**fmt))
     method, url, body = sample
