@@ -60,7 +60,8 @@ register_policy(
     title="居家服务 核验规则 On-site verification",
     description="Check-in radius around the elder's home (m); an order shorter than this share of the "
     "catalogue duration is flagged; grace minutes before two visits count as overlapping; "
-    "confirmation code length, validity and attempts; the share of verified orders that get a quality call-back.",
+    "confirmation code length, validity and attempts; the share of verified orders that get a "
+    "quality call-back.",
     schema=Verification,
 )
 register_policy(
@@ -68,7 +69,8 @@ register_policy(
     title="居家服务 补贴规则 Subsidy share of home-care orders",
     description="Ordered rules: the first rule matching the service type and the elder (economic status, "
     "group or age) gives the share of the catalogue price paid by the subsidy; no match: the elder "
-    "pays the catalogue price. Until the benefits module's vouchers are linked, this is the source of the subsidy share.",
+    "pays the catalogue price. Until the benefits module's vouchers are linked, this is the source "
+    "of the subsidy share.",
     schema=Funding,
 )
 register_policy(
