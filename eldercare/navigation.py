@@ -41,6 +41,10 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("emergency:alarm_list", _("Alarms"), "bell"),
     NavEntry("emergency:device_list", _("Devices"), "smartwatch"),
     NavEntry("emergency:stats", _("Alarm statistics"), "graph-up"),
+    NavEntry("homecare:overview", _("Home care"), "house-heart"),
+    NavEntry("homecare:worker", _("My service orders"), "phone"),
+    NavEntry("homecare:portal", _("Home-care services"), "house-heart"),
+    NavEntry("homecare:canteen_list", _("Canteens"), "cup-hot"),
 ]
 
 

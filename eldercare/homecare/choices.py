@@ -153,3 +153,6 @@ class AdaptationStatus(models.TextChoices):
 
 
 ADAPTATION_DONE = frozenset({AdaptationStatus.ACCEPTED, AdaptationStatus.SUBSIDISED})
+
+# Statuses whose orders count as paid or payable in a provider's statement.
+STATEMENT_PAID = frozenset({OrderStatus.VERIFIED, OrderStatus.SETTLED})

@@ -1,9 +1,9 @@
 import pytest
 
-from eldercare.core.services import profile_load
+from eldercare.homecare.tests.factories import seed_homecare_policies
 
 
 @pytest.fixture(autouse=True)
-def jiangmen_profile(db: None) -> None:
+def homecare_policies(db: None) -> None:
     """The home-care policies (verification radius, funding, meal split, adaptation items) of Jiangmen."""
-    profile_load(code="jiangmen")
+    seed_homecare_policies()

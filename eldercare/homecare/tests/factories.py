@@ -16,7 +16,33 @@ from eldercare.homecare.models import CatalogueItem, Provider, ProviderWorker, S
 from eldercare.homecare.sms import OUTBOX
 from eldercare.registry.models import Elder
 
-HOME = (113.0800, 22.5800)  # (lon, lat) inside 蓬江区
+HOME = (113.0800, 22.5800)
+
+
+def seed_homecare_policies(code: str = "jiangmen") -> None:
+    """Only this module's policy keys of a city profile (not its 2FA or other apps' keys)."""
+    from eldercare.core.models import CityProfile, PolicyVersion
+    from eldercare.core.services import policy_set, read_profile_file
+
+    data = read_profile_file(code)
+    meta = data["profile"]
+    profile, _created = CityProfile.objects.get_or_create(
+        code=code, defaults={"name": meta["name"], "division_id": meta["division"]}
+    )
+    present = set(PolicyVersion.objects.filter(profile=profile).values_list("key", flat=True))
+    for key, entry in data["policies"].items():
+        if key.startswith("homecare.") and key not in present:
+            policy_set(
+                profile=profile,
+                key=key,
+                value=entry["value"],
+                valid_from=entry["valid_from"],
+                actor=None,
+                reason="test",
+                source=entry.get("source", ""),
+            )  # (lon, lat) inside 蓬江区
+
+
 _n = itertools.count(1)
 
 
@@ -111,3 +137,129 @@ def serve(
         order = services.order_confirm(order=order, actor=None, code=last_code())
     order.refresh_from_db()
     return order
+
+
+# --- samples for the permission-matrix test (accounts/tests/test_permission_matrix.py) ------------------
+
+POST_PAGES = frozenset(
+    {
+        "homecare:order_action",
+        "homecare:settlement_run",
+        "homecare:callback_record",
+        "homecare:worker_action",
+        "homecare:portal_confirm",
+        "homecare:inspection_add",
+        "homecare:bed_action",
+        "homecare:adaptation_action",
+    }
+)
+
+
+def _sample_provider(user: Any) -> Provider:
+    """A provider seated in the matrix accounts' home community, serving the test district; bound to the
+    account's own organisation when the account is a provider's."""
+    seed_homecare_policies()
+    organisation = getattr(user, "organisation", None) if user is not None else None
+    if organisation is not None:
+        existing = Provider.objects.filter(organisation=organisation).first()
+        if existing is not None:
+            return existing
+    else:
+        existing = Provider.objects.filter(name="矩阵样本服务商").first()
+        if existing is not None:
+            return existing
+    district = Division.objects.get(code=DISTRICT)
+    return services.provider_register(
+        name="矩阵样本服务商" if organisation is None else f"矩阵服务商{next(_n)}",
+        kind="enterprise",
+        division=home_community(),
+        areas=[district],
+        organisation=organisation,
+        actor=None,
+    )
+
+
+def matrix_sample(user: Any, need: str) -> int:
+    """The id of one home-care object of kind `need` (order, provider, canteen …) visible to `user`."""
+    from eldercare.accounts.roles import Role
+    from eldercare.homecare.models import Canteen, QualityCallback, Settlement
+    from eldercare.timebank.services import proxy_link_confirm
+
+    provider = _sample_provider(user)
+    if need == "provider":
+        return provider.pk
+    if need == "canteen":
+        canteen = Canteen.objects.filter(operator=provider.organisation).first() or services.canteen_create(
+            name="样本长者食堂",
+            operator=provider.organisation,
+            division=home_community(),
+            daily_capacity=50,
+            actor=None,
+        )
+        return canteen.pk
+    if need == "bed":
+        return (
+            provider.family_beds.first()
+            or services.bed_apply(elder=make_elder(), provider=provider, actor=None)
+        ).pk
+    if need == "settlement":
+        period = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+        return Settlement.objects.get_or_create(provider=provider, period=period)[0].pk
+    item = provider.catalogue.first() or make_item(provider)
+    order = ServiceOrder.objects.filter(provider=provider).order_by("id").first() or make_order(item=item)
+    if need == "adaptation":
+        adaptation = services.adaptation_apply(elder=order.elder, actor=None)
+        adaptation.provider = provider
+        adaptation.save(update_fields=["provider"])
+        return adaptation.pk
+    if need == "callback":
+        return QualityCallback.objects.get_or_create(
+            order=order, defaults={"division_id": order.division_id}
+        )[0].pk
+    if user is not None and user.role == Role.PROVIDER_WORKER:
+        worker = ProviderWorker.objects.filter(user=user).first() or make_worker(provider, user=user)
+        if order.worker_id != worker.pk:
+            order = services.order_assign(order=make_order(item=item), worker=worker, actor=None)
+    if user is not None and user.role in (Role.ELDER, Role.FAMILY):
+        proxy_link_confirm(elder=order.elder, user=user, kind="family", actor=None)
+    return order.pk
+
+
+PAGE_ARGS = {
+    "order_detail": "order_id",
+    "order_action": "order_id",
+    "worker_order": "order_id",
+    "worker_action": "order_id",
+    "portal_confirm": "order_id",
+    "provider_detail": "provider_id",
+    "statement": "provider_id",
+    "settlement_run": "provider_id",
+    "settlement_detail": "settlement_id",
+    "callback_record": "callback_id",
+    "canteen_detail": "canteen_id",
+    "canteen_counter": "canteen_id",
+    "inspection_add": "canteen_id",
+    "bed_detail": "bed_id",
+    "bed_action": "bed_id",
+    "adaptation_detail": "adaptation_id",
+    "adaptation_action": "adaptation_id",
+}
+
+
+def matrix_page_sample(url_name: str, user: Any) -> tuple[str, dict[str, Any]]:
+    """(method, URL kwargs) for a home-care page, with the data the page needs for this user."""
+    name = url_name.split(":", 1)[1]
+    kwargs: dict[str, Any] = {}
+    if name in PAGE_ARGS:
+        arg = PAGE_ARGS[name]
+        kwargs[arg] = matrix_sample(user, arg.removesuffix("_id"))
+    elif name == "worker" and user is not None:
+        matrix_sample(user, "order")  # a worker account with its worker record
+    return ("post" if url_name in POST_PAGES else "get"), kwargs
+
+
+def matrix_api_id(operation: str, user: Any) -> int:
+    """The id an API sample needs: the provider for the statement, else an order the caller may see."""
+    if not operation.startswith("homecare_"):
+        return 0
+    return matrix_sample(user, "provider" if operation == "homecare_statement" else "order")
