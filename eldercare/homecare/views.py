@@ -422,9 +422,13 @@ def worker_action(request: ScopedRequest, order_id: int) -> HttpResponse:
         )
     elif action == "check_out":
         services.order_check_out(
-            order=order, worker=me, lon=position("lon"), lat=position("lat"), actor=request.user,
+            order=order,
+            worker=me,
+            lon=position("lon"),
+            lat=position("lat"),
+            actor=request.user,
             photo_count=int(request.POST.get("photo_count") or 0),
-        )  # fmt: skip
+        )
     elif action == "confirm":
         services.order_confirm(order=order, code=request.POST.get("code", ""), actor=request.user)
     elif action == "fail":
@@ -501,10 +505,13 @@ def canteen_counter(request: ScopedRequest, canteen_id: int) -> HttpResponse:
             identifier=request.POST.get("identifier", ""), identified_by=request.POST.get("identified_by", "")
         )
         served = services.meal_serve(
-            canteen=canteen, elder=elder, meal=request.POST.get("meal", ""),
+            canteen=canteen,
+            elder=elder,
+            meal=request.POST.get("meal", ""),
             mode=request.POST.get("mode", ""),
-            identified_by=request.POST.get("identified_by", ""), actor=request.user,
-        )  # fmt: skip
+            identified_by=request.POST.get("identified_by", ""),
+            actor=request.user,
+        )
         messages.success(
             request,
             _("Served %(name)s: pays %(pays)s yuan, subsidy %(subsidy)s yuan.")
@@ -583,23 +590,30 @@ def bed_action(request: ScopedRequest, bed_id: int) -> HttpResponse:
     action, post, actor = request.POST.get("action", ""), request.POST, request.user
     if action == "assess":
         services.bed_assess(
-            bed=bed, findings={"notes": post.get("notes", ""), "reason": post.get("reason", "")},
-            suitable=post.get("suitable") == "1", actor=actor,
-        )  # fmt: skip
+            bed=bed,
+            findings={"notes": post.get("notes", ""), "reason": post.get("reason", "")},
+            suitable=post.get("suitable") == "1",
+            actor=actor,
+        )
     elif action == "contract":
         services.bed_contract(
-            bed=bed, number=post.get("number", ""),
+            bed=bed,
+            number=post.get("number", ""),
             contract_from=_parse_day(post.get("from"), timezone.localdate()),
             contract_to=_parse_day(post.get("to"), timezone.localdate()),
-            monthly_fee_fen=int(float(post.get("fee_yuan") or 0) * 100), actor=actor,
-        )  # fmt: skip
+            monthly_fee_fen=int(float(post.get("fee_yuan") or 0) * 100),
+            actor=actor,
+        )
     elif action == "plan":
         item = get_object_or_404(CatalogueItem, pk=post.get("item") or 0, provider=bed.provider)
         hh, _sep, mm = (post.get("time") or "09:00").partition(":")
         services.bed_plan_add(
-            bed=bed, item=item, weekdays=[int(d) for d in post.getlist("weekdays") if d.isdigit()],
-            start_time=time(int(hh or 9), int(mm or 0)), actor=actor,
-        )  # fmt: skip
+            bed=bed,
+            item=item,
+            weekdays=[int(d) for d in post.getlist("weekdays") if d.isdigit()],
+            start_time=time(int(hh or 9), int(mm or 0)),
+            actor=actor,
+        )
     elif action == "end":
         services.bed_end(bed=bed, reason=post.get("reason", ""), actor=actor)
     else:

@@ -92,8 +92,13 @@ def make_elder(*, lon: float = HOME[0], lat: float = HOME[1], **fields: Any) -> 
     fields.setdefault("residence_division", home_community())
     elder = ElderFactory(**fields)
     elder.lon, elder.lat = lon, lat
-    elder.phone = "13900139000"
-    elder.save(update_fields=["lon", "lat", "phone"])
+    from eldercare.core.ids import mask_phone
+    from eldercare.registry.services.elders import phone_hash
+
+    elder.phone = f"139{next(_n):08d}"
+    elder.phone_hash = phone_hash(elder.phone)
+    elder.phone_masked = mask_phone(elder.phone)
+    elder.save(update_fields=["lon", "lat", "phone", "phone_hash", "phone_masked"])
     return elder
 
 
