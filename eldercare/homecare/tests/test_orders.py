@@ -268,3 +268,26 @@ def test_a_share_of_verified_orders_gets_a_call_back(settings: object) -> None:
     )
     callback.refresh_from_db()
     assert callback.satisfaction == 5
+
+
+def test_the_weekly_task_and_the_timeline_source() -> None:
+    from datetime import time
+
+    from eldercare.accounts.principal import Principal
+    from eldercare.core.scope import DataScope
+    from eldercare.homecare.tasks import generate_week_orders
+    from eldercare.homecare.timeline import homecare_entries
+
+    provider = make_provider()
+    elder = make_elder()
+    services.care_plan_create(
+        elder=elder,
+        item=make_item(provider),
+        weekdays=[2],
+        start_time=time(10, 0),
+        valid_from=timezone.localdate(),
+        actor=None,
+    )
+    assert generate_week_orders.call() == 1
+    entries = homecare_entries(elder, Principal(role="city_admin", scope=DataScope.everything()))
+    assert [e.kind for e in entries] == ["order"]
