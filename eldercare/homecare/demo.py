@@ -307,6 +307,7 @@ def _year_of_orders(
                 served = max(1, item.duration_minutes // 5)
             order = ServiceOrder(
                 provider=provider,
+                organisation_id=provider.organisation_id,
                 elder=elder,
                 division_id=elder.residence_division_id,
                 item=item,
@@ -364,6 +365,7 @@ def _year_of_orders(
             rows.append(
                 ServiceOrder(
                     provider=provider,
+                    organisation_id=provider.organisation_id,
                     elder=elder,
                     division_id=elder.residence_division_id,
                     item=item,

@@ -241,6 +241,8 @@ class ServiceOrder(TimeStampedModel):
     """
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="orders")
+    # the provider's organisation, copied so that a provider's scope filters this table's own indexed column
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     elder = models.ForeignKey(Elder, verbose_name=_("elder"), on_delete=models.PROTECT, related_name="+")
     division = models.ForeignKey(
         Division, verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
@@ -306,7 +308,7 @@ class ServiceOrder(TimeStampedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_division_field: ClassVar[str | None] = "division"
-    scope_organisation_field: ClassVar[str | None] = "provider__organisation"
+    scope_organisation_field: ClassVar[str | None] = "organisation"
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -333,8 +335,13 @@ class ServiceOrder(TimeStampedModel):
             ),
         ]
         indexes = [
-            # order lists: newest first per provider / per area, keyset on (created_at, id)
-            models.Index(F("provider"), F("created_at").desc(), F("id").desc(), name="hc_order_provider_new"),
+            # order lists: newest first per provider / per area / city-wide, keyset on (created_at, id);
+            # an area is a code prefix (several division values), so it scans the city-wide index newest
+            # first and filters, instead of sorting a whole district's orders
+            models.Index(F("created_at").desc(), F("id").desc(), name="hc_order_new"),
+            models.Index(
+                F("organisation"), F("created_at").desc(), F("id").desc(), name="hc_order_organisation_new"
+            ),
             models.Index(F("division"), F("created_at").desc(), F("id").desc(), name="hc_order_division_new"),
             # settlement and statement: a provider's verified orders by service date
             models.Index(fields=["provider", "status", "scheduled_at"], name="hc_order_provider_status"),

@@ -46,6 +46,7 @@ ORDER_LIST_FIELDS = (
     "status",
     "service_type",
     "flagged",
+    "source",
     "price_fen",
     "subsidy_fen",
     "elder_fen",
@@ -115,7 +116,11 @@ def order_list(*, scope: DataScope, filters: OrderFilter | None = None) -> Query
         qs = qs.filter(service_type=f.service_type)
     if f.division:
         qs = qs.filter(division_id__startswith=f.division)
-    return qs.select_related("provider", "division", "elder", "worker").order_by("-created_at", "-id")
+    return (
+        qs.select_related("provider", "division", "elder", "worker")
+        .only(*ORDER_LIST_FIELDS)
+        .order_by("-created_at", "-id")
+    )
 
 
 def keyset_page(

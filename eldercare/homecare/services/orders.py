@@ -106,6 +106,7 @@ def order_create(
         )
     order = ServiceOrder(
         provider=provider,
+        organisation_id=provider.organisation_id,
         elder=elder,
         division_id=elder.residence_division_id,
         item=item,
