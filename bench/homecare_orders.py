@@ -166,9 +166,9 @@ def _ensure_data(n_orders: int) -> dict[str, Any]:
                            ELSE t.created + interval '2 days 3 hours' END,
                       t.created + interval '2 days', t.created + interval '2 days 1 hour', 60,
                       t.created + interval '2 days 1 hour'
-                    FROM generate_series(%s, %s) g
+                    FROM generate_series(%s::bigint, %s::bigint) g
                     CROSS JOIN LATERAL (
-                      SELECT now() - (g * interval '1 second' * 31536000 / %s) AS created,
+                      SELECT now() - interval '1 second' * (g * 31536000.0 / %s) AS created,
                              (g %% %s) AS p,
                              (%s::bigint[])[1 + g %% %s] AS provider,
                              (%s::bigint[])[1 + g %% %s] + (g %% 8) AS item,
