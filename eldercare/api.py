@@ -14,6 +14,7 @@ from eldercare.core.api import router as core_router
 from eldercare.core.exceptions import DomainError
 from eldercare.emergency.api import router as emergency_router
 from eldercare.facilities.api import router as facilities_router
+from eldercare.homecare.api import router as homecare_router
 from eldercare.registry.api import router as registry_router
 from eldercare.timebank.api import router as timebank_router
 
@@ -31,6 +32,7 @@ api.add_router("/", emergency_router)
 api.add_router("/", assessment_router)
 api.add_router("/", timebank_router)
 api.add_router("/", facilities_router)
+api.add_router("/", homecare_router)
 
 _STATUS_CODES = {
     400: "bad_request",

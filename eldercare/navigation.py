@@ -45,6 +45,10 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("facilities:waitlist", _("Waitlist"), "hourglass-split"),
     NavEntry("facilities:filing_list", _("Filings"), "folder-check"),
     NavEntry("facilities:statistics", _("Beds and ratings"), "clipboard-data"),
+    NavEntry("homecare:overview", _("Home care"), "house-heart"),
+    NavEntry("homecare:worker", _("My service orders"), "phone"),
+    NavEntry("homecare:portal", _("Home-care services"), "house-heart"),
+    NavEntry("homecare:canteen_list", _("Canteens"), "cup-hot"),
 ]
 
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "eldercare.assessment",
     "eldercare.timebank",
     "eldercare.facilities",
+    "eldercare.homecare",
 ]
 
 MIDDLEWARE = [

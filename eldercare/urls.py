@@ -14,6 +14,7 @@ urlpatterns = [
     path("assessments/", include("eldercare.assessment.urls")),
     path("timebank/", include("eldercare.timebank.urls")),
     path("facilities/", include("eldercare.facilities.urls")),
+    path("homecare/", include("eldercare.homecare.urls")),
     path("", include("eldercare.core.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

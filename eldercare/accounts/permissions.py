@@ -106,6 +106,32 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "waitlist.manage": frozenset(
         {R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER, R.INSTITUTION_OPERATOR}
     ),
+    # home and community services (居家和社区养老服务)
+    "homecare.view": frozenset(
+        {
+            R.CITY_ADMIN,
+            R.DISTRICT_OFFICER,
+            R.STREET_OFFICER,
+            R.COMMUNITY_WORKER,
+            R.INSPECTOR,
+            R.PROVIDER_MANAGER,
+            R.EMERGENCY_OPERATOR,
+        }
+    ),
+    "homecare.order": frozenset(
+        {R.STREET_OFFICER, R.COMMUNITY_WORKER, R.PROVIDER_MANAGER, R.EMERGENCY_OPERATOR}
+    ),
+    "homecare.dispatch": frozenset({R.PROVIDER_MANAGER}),
+    "homecare.review": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER}),
+    "homecare.settle": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER}),
+    "homecare.work": frozenset({R.PROVIDER_WORKER}),
+    "homecare.portal": frozenset({R.ELDER, R.FAMILY}),
+    "homecare.canteen": frozenset({R.PROVIDER_MANAGER, R.PROVIDER_WORKER, R.COMMUNITY_WORKER}),
+    "homecare.inspect": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.INSPECTOR}),
+    "homecare.programmes": frozenset(
+        {R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER, R.PROVIDER_MANAGER}
+    ),
+    "homecare.manage": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER}),
 }
 
 # Pages by URL name. Pages not listed here must be in PUBLIC_PAGES; a test checks every URL.
@@ -234,6 +260,37 @@ PAGES: dict[str, str] = {
     "facilities:application_detail": "waitlist.view",
     "facilities:application_withdraw": "waitlist.manage",
     "facilities:offer_respond": "waitlist.manage",
+    "homecare:overview": "homecare.view",
+    "homecare:indicators": "homecare.view",
+    "homecare:order_list": "homecare.view",
+    "homecare:order_create": "homecare.order",
+    "homecare:order_detail": "homecare.view",
+    "homecare:order_action": "homecare.view",
+    "homecare:provider_list": "homecare.view",
+    "homecare:provider_create": "homecare.manage",
+    "homecare:provider_detail": "homecare.view",
+    "homecare:statement": "homecare.view",
+    "homecare:settlement_list": "homecare.view",
+    "homecare:settlement_detail": "homecare.view",
+    "homecare:settlement_run": "homecare.settle",
+    "homecare:callback_list": "homecare.review",
+    "homecare:callback_record": "homecare.review",
+    "homecare:worker": "homecare.work",
+    "homecare:worker_order": "homecare.work",
+    "homecare:worker_action": "homecare.work",
+    "homecare:portal": "homecare.portal",
+    "homecare:portal_confirm": "homecare.portal",
+    "homecare:canteen_list": "homecare.view",
+    "homecare:canteen_detail": "homecare.view",
+    "homecare:canteen_counter": "homecare.canteen",
+    "homecare:inspection_add": "homecare.inspect",
+    "homecare:bed_list": "homecare.view",
+    "homecare:bed_detail": "homecare.view",
+    "homecare:bed_action": "homecare.programmes",
+    "homecare:adaptation_list": "homecare.view",
+    "homecare:adaptation_create": "homecare.programmes",
+    "homecare:adaptation_detail": "homecare.view",
+    "homecare:adaptation_action": "homecare.programmes",
 }
 PUBLIC_PAGES = frozenset(
     {
@@ -294,6 +351,18 @@ API_OPERATIONS: dict[str, str] = {
     "facility_incident_create": "facilities.operate",
     "facility_bed_statistics": "facilities.statistics",
     "waitlist_application_position": "waitlist.view",
+    "homecare_order_list": "homecare.view",
+    "homecare_order_detail": "homecare.view",
+    "homecare_order_create": "homecare.order",
+    "homecare_statement": "homecare.view",
+    "homecare_indicators": "homecare.view",
+    "homecare_worker_orders": "homecare.work",
+    "homecare_worker_depart": "homecare.work",
+    "homecare_worker_check_in": "homecare.work",
+    "homecare_worker_check_out": "homecare.work",
+    "homecare_worker_confirm": "homecare.work",
+    "homecare_portal_orders": "homecare.portal",
+    "homecare_portal_confirm": "homecare.portal",
 }
 # Operations called by devices and gateways: authenticated by the device's own token and signed body,
 # not by a role (eldercare.emergency.device_auth).

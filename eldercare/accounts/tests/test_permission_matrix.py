@@ -23,6 +23,8 @@ from eldercare.accounts.permissions import (
 from eldercare.accounts.roles import Role
 from eldercare.api import api
 from eldercare.core.tests.factories import ElderFactory, first_child
+from eldercare.homecare.tests.factories import matrix_api_id as homecare_api_id
+from eldercare.homecare.tests.factories import matrix_page_sample as homecare_page_sample
 from eldercare.registry.models import DuplicateCandidate, Elder, ImportBatch, ReviewItem
 from eldercare.registry.tests.factories import HUKOU_HEADER, registry_samples
 from eldercare.timebank.tests.factories import matrix_api_request
@@ -95,6 +97,8 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         from eldercare.facilities.tests.factories import matrix_page_sample as facilities_sample
 
         method, kwargs = facilities_sample(url_name, user, Elder.objects.order_by("id").first())
+    if url_name.startswith("homecare:"):
+        method, kwargs = homecare_page_sample(url_name, user)
     return method, reverse(url_name, kwargs=kwargs)
 
 
@@ -240,6 +244,22 @@ API_SAMPLES = {
         "/api/v1/facilities/{facility}/incidents",
         {"kind": "fall", "occurred_at": "2025-01-01T10:00:00+08:00"},
     ),
+    "homecare_order_list": "/api/v1/homecare/orders",
+    "homecare_order_detail": "/api/v1/homecare/orders/{hc}",
+    "homecare_order_create": (
+        "post",
+        "/api/v1/homecare/orders",
+        {"elder_id": 0, "item_id": 0, "scheduled_at": "2030-01-01T09:00:00+08:00"},
+    ),
+    "homecare_statement": "/api/v1/homecare/providers/{hc}/statement?period=2024-01",
+    "homecare_indicators": "/api/v1/homecare/indicators",
+    "homecare_worker_orders": "/api/v1/homecare/worker/orders",
+    "homecare_worker_depart": ("post", "/api/v1/homecare/worker/orders/{hc}/depart", {}),
+    "homecare_worker_check_in": ("post", "/api/v1/homecare/worker/orders/{hc}/check-in", {}),
+    "homecare_worker_check_out": ("post", "/api/v1/homecare/worker/orders/{hc}/check-out", {}),
+    "homecare_worker_confirm": ("post", "/api/v1/homecare/worker/orders/{hc}/confirm", {"code": "0"}),
+    "homecare_portal_orders": "/api/v1/homecare/portal/orders",
+    "homecare_portal_confirm": ("post", "/api/v1/homecare/portal/orders/{hc}/confirm", {}),
 }
 
 
@@ -283,6 +303,7 @@ def test_the_api_refuses_anonymous_callers_with_401(
         division="4407",
         alarm=0,
         request=matrix_api_request(operation, None),
+        hc=homecare_api_id(operation, None),
         **sample_ids(elder_in_home_community),
     )
     assert response.status_code == 401
@@ -307,6 +328,7 @@ def test_each_role_gets_exactly_the_api_operations_the_matrix_gives_it(
         division=user.division_id or "4407",
         alarm=alarm,
         request=matrix_api_request(operation, user),
+        hc=homecare_api_id(operation, user),
         **sample_ids(elder_in_home_community),
     )
     if role in CAPABILITIES[API_OPERATIONS[operation]]:
