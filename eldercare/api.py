@@ -14,7 +14,9 @@ from eldercare.core.api import router as core_router
 from eldercare.core.exceptions import DomainError
 from eldercare.emergency.api import router as emergency_router
 from eldercare.registry.api import router as registry_router
+from eldercare.supervision.api import router as supervision_router
 from eldercare.timebank.api import router as timebank_router
+from eldercare.workforce.api import router as workforce_router
 
 api = NinjaAPI(
     title="Eldercare platform API",
@@ -29,6 +31,8 @@ api.add_router("/", registry_router)
 api.add_router("/", emergency_router)
 api.add_router("/", assessment_router)
 api.add_router("/", timebank_router)
+api.add_router("/", workforce_router)
+api.add_router("/", supervision_router)
 
 _STATUS_CODES = {
     400: "bad_request",

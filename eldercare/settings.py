@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "eldercare.emergency",
     "eldercare.assessment",
     "eldercare.timebank",
+    "eldercare.workforce",
+    "eldercare.supervision",
 ]
 
 MIDDLEWARE = [

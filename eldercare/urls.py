@@ -13,6 +13,8 @@ urlpatterns = [
     path("emergency/", include("eldercare.emergency.urls")),
     path("assessments/", include("eldercare.assessment.urls")),
     path("timebank/", include("eldercare.timebank.urls")),
+    path("workforce/", include("eldercare.workforce.urls")),
+    path("supervision/", include("eldercare.supervision.urls")),
     path("", include("eldercare.core.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -24,6 +24,9 @@ from eldercare.api import api
 from eldercare.core.tests.factories import ElderFactory, first_child
 from eldercare.registry.models import DuplicateCandidate, Elder, ImportBatch, ReviewItem
 from eldercare.registry.tests.factories import HUKOU_HEADER, registry_samples
+from eldercare.supervision.tests.matrix import API_SAMPLES as SUPERVISION_API_SAMPLES
+from eldercare.supervision.tests.matrix import matrix_api_ids as supervision_api_ids
+from eldercare.supervision.tests.matrix import matrix_page_sample as supervision_page_sample
 from eldercare.timebank.tests.factories import matrix_api_request
 from eldercare.timebank.tests.factories import matrix_page_sample as timebank_page_sample
 
@@ -90,6 +93,8 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         method, kwargs = matrix_page_sample(url_name, Elder.objects.order_by("id").first())
     if url_name.startswith("timebank:"):
         method, kwargs = timebank_page_sample(url_name, user)
+    if url_name.startswith(("workforce:", "supervision:")):
+        method, kwargs = supervision_page_sample(url_name, user)
     return method, reverse(url_name, kwargs=kwargs)
 
 
@@ -213,6 +218,7 @@ API_SAMPLES = {
     "timebank_request_take": ("post", "/api/v1/timebank/requests/{request}/take", {}),
     "timebank_request_check_in": ("post", "/api/v1/timebank/requests/{request}/check-in", {}),
     "timebank_request_check_out": ("post", "/api/v1/timebank/requests/{request}/check-out", {}),
+    **SUPERVISION_API_SAMPLES,
 }
 
 
@@ -252,6 +258,7 @@ def test_the_api_refuses_anonymous_callers_with_401(
         division="4407",
         alarm=0,
         request=matrix_api_request(operation, None),
+        **supervision_api_ids(operation, None),
         **sample_ids(elder_in_home_community),
     )
     assert response.status_code == 401
@@ -276,6 +283,7 @@ def test_each_role_gets_exactly_the_api_operations_the_matrix_gives_it(
         division=user.division_id or "4407",
         alarm=alarm,
         request=matrix_api_request(operation, user),
+        **supervision_api_ids(operation, user),
         **sample_ids(elder_in_home_community),
     )
     if role in CAPABILITIES[API_OPERATIONS[operation]]:
