@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eldercare.supervision import rules
@@ -10,6 +10,9 @@ from eldercare.supervision.policy_keys import DEFAULTS
 
 WEIGHTS = DEFAULTS["supervision.credit_weights"]
 counts = st.integers(min_value=0, max_value=50)
+
+# input generation is cheap; only a loaded CI machine makes it look slow
+LOADED_MACHINE = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -27,7 +30,7 @@ def credit_facts(draw: st.DrawFn) -> rules.CreditFacts:
 
 
 @given(credit_facts())
-@settings(max_examples=300)
+@settings(LOADED_MACHINE, max_examples=300)
 def test_the_credit_score_stays_between_0_and_100_with_a_known_grade(facts: rules.CreditFacts) -> None:
     result = rules.credit_score(facts, WEIGHTS)  # type: ignore[arg-type]
     assert 0 <= result.score <= 100
@@ -36,7 +39,7 @@ def test_the_credit_score_stays_between_0_and_100_with_a_known_grade(facts: rule
 
 
 @given(credit_facts(), st.sampled_from(["minor", "major", "critical"]))
-@settings(max_examples=300)
+@settings(LOADED_MACHINE, max_examples=300)
 def test_one_more_finding_never_raises_the_score_nor_lowers_the_risk(
     facts: rules.CreditFacts, severity: str
 ) -> None:
@@ -115,6 +118,7 @@ def test_routing_takes_the_ancestor_office_at_the_subject_level() -> None:
 
 
 @given(st.integers(min_value=0, max_value=200), st.integers(min_value=1, max_value=72))
+@settings(LOADED_MACHINE)
 def test_escalation_waits_for_the_due_time_and_the_repeat_period(hours: int, repeat: int) -> None:
     received = datetime(2025, 1, 1, tzinfo=UTC)
     due = rules.due_times(received_at=received, acknowledge_hours=24, answer_days=15)
