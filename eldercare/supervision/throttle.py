@@ -32,3 +32,20 @@ def record_failure(*, ip: str, case_number: str) -> None:
             cache.incr(key)
         except ValueError:
             cache.set(key, 1, WINDOW_SECONDS)
+
+
+SUBMISSIONS_PER_HOUR = 10
+
+
+def submission_allowed(*, ip: str) -> bool:
+    """At most SUBMISSIONS_PER_HOUR public complaints per client address per hour (spam brake)."""
+    if not ip:
+        return True
+    key = _key("submit", ip)
+    if cache.add(key, 1, 3600):
+        return True
+    try:
+        return int(cache.incr(key)) <= SUBMISSIONS_PER_HOUR
+    except ValueError:
+        cache.set(key, 1, 3600)
+        return True

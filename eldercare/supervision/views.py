@@ -9,6 +9,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -393,7 +394,15 @@ def complaint_portal(request: ScopedRequest) -> HttpResponse:
 
 
 def complaint_public(request: Any) -> HttpResponse:
-    """Public page: anyone may complain or report, anonymously if they wish (no account)."""
+    """Public page: anyone may complain or report, anonymously if they wish (no account); submissions
+    are limited per client address."""
+    if request.method == "POST" and not throttle.submission_allowed(ip=request.META.get("REMOTE_ADDR", "")):
+        return render(
+            request,
+            "supervision/public_form.html",
+            {"form": ComplaintForm(request.POST), "title": _("Too many submissions. Try again later.")},
+            status=429,
+        )
     return _complaint_form_view(
         request,
         channel=ComplaintChannel.PUBLIC,
@@ -446,14 +455,23 @@ def credit_ranking(request: ScopedRequest) -> HttpResponse:
 
 def public_index(request: Any) -> HttpResponse:
     """Inspection results, sanctions (overdue rectification orders) and credit grades; no personal data."""
-    grades = selectors.credit_ranking(scope=DataScope.everything(), limit=300)
+    grades = cache.get_or_set(
+        f"supervision:public_grades:{timezone.localdate().isoformat()}",
+        lambda: sorted(
+            (
+                (r.organisation.name, r.credit.grade, r.credit.score)
+                for r in selectors.credit_ranking(scope=DataScope.everything(), limit=3000)
+            ),
+        ),
+        600,
+    )
     return render(
         request,
         "supervision/public_index.html",
         {
             "inspections": selectors.public_inspection_results(limit=100),
             "sanctions": selectors.public_sanctions(limit=100),
-            "grades": sorted(grades, key=lambda r: r.organisation.name),
+            "grades": grades,
             "campaigns": selectors.public_campaign_list()[:20],
         },
     )

@@ -139,3 +139,15 @@ def test_the_public_page_takes_a_complaint_and_shows_the_case_number(client: Cli
     complaint = Complaint.objects.get()
     assert complaint.channel == ComplaintChannel.PUBLIC
     assert complaint.case_number in response.content.decode()
+
+
+def test_public_submissions_are_limited_per_address(client: Client) -> None:
+    data = {
+        "subject": ComplaintSubject.OTHER,
+        "division": street_community().code,
+        "content": "x",
+        "anonymous": "on",
+    }
+    codes = [client.post(reverse("supervision:complaint_public"), data).status_code for _ in range(11)]
+    assert codes[:10] == [200] * 10 and codes[10] == 429
+    assert Complaint.objects.count() == 10
