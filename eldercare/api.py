@@ -16,7 +16,9 @@ from eldercare.emergency.api import router as emergency_router
 from eldercare.facilities.api import router as facilities_router
 from eldercare.homecare.api import router as homecare_router
 from eldercare.registry.api import router as registry_router
+from eldercare.supervision.api import router as supervision_router
 from eldercare.timebank.api import router as timebank_router
+from eldercare.workforce.api import router as workforce_router
 
 api = NinjaAPI(
     title="Eldercare platform API",
@@ -33,6 +35,8 @@ api.add_router("/", assessment_router)
 api.add_router("/", timebank_router)
 api.add_router("/", facilities_router)
 api.add_router("/", homecare_router)
+api.add_router("/", workforce_router)
+api.add_router("/", supervision_router)
 
 _STATUS_CODES = {
     400: "bad_request",

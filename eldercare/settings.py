@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "eldercare.timebank",
     "eldercare.facilities",
     "eldercare.homecare",
+    "eldercare.workforce",
+    "eldercare.supervision",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,8 @@ urlpatterns = [
     path("timebank/", include("eldercare.timebank.urls")),
     path("facilities/", include("eldercare.facilities.urls")),
     path("homecare/", include("eldercare.homecare.urls")),
+    path("workforce/", include("eldercare.workforce.urls")),
+    path("supervision/", include("eldercare.supervision.urls")),
     path("", include("eldercare.core.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -132,6 +132,42 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         {R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER, R.PROVIDER_MANAGER}
     ),
     "homecare.manage": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER}),
+    # the workforce registry (养老服务从业人员)
+    "workforce.view": frozenset(
+        {
+            R.CITY_ADMIN,
+            R.DISTRICT_OFFICER,
+            R.STREET_OFFICER,
+            R.INSPECTOR,
+            R.INSTITUTION_OPERATOR,
+            R.PROVIDER_MANAGER,
+        }
+    ),
+    "workforce.staff": frozenset(
+        {R.CITY_ADMIN, R.DISTRICT_OFFICER, R.INSTITUTION_OPERATOR, R.PROVIDER_MANAGER}
+    ),
+    "workforce.credit": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER}),
+    "workforce.training": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER}),
+    "workforce.statistics": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.INSPECTOR}),
+    # supervision (双随机、一公开, 投诉举报)
+    "supervision.view": frozenset(
+        {
+            R.CITY_ADMIN,
+            R.DISTRICT_OFFICER,
+            R.STREET_OFFICER,
+            R.INSPECTOR,
+            R.INSTITUTION_OPERATOR,
+            R.PROVIDER_MANAGER,
+        }
+    ),
+    "supervision.campaigns": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER}),
+    "supervision.inspect": frozenset({R.INSPECTOR}),
+    "supervision.ranking": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.INSPECTOR}),
+    "supervision.complaints": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER}),
+    "supervision.intake": frozenset(
+        {R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER, R.EMERGENCY_OPERATOR}
+    ),
+    "supervision.portal": frozenset({R.ELDER, R.FAMILY}),
 }
 
 # Pages by URL name. Pages not listed here must be in PUBLIC_PAGES; a test checks every URL.
@@ -291,6 +327,36 @@ PAGES: dict[str, str] = {
     "homecare:adaptation_create": "homecare.programmes",
     "homecare:adaptation_detail": "homecare.view",
     "homecare:adaptation_action": "homecare.programmes",
+    "workforce:worker_list": "workforce.view",
+    "workforce:worker_detail": "workforce.view",
+    "workforce:hire": "workforce.staff",
+    "workforce:worker_staff_action": "workforce.staff",
+    "workforce:worker_credit_action": "workforce.credit",
+    "workforce:listing_list": "workforce.credit",
+    "workforce:listing_action": "workforce.credit",
+    "workforce:training": "workforce.view",
+    "workforce:provider_create": "workforce.training",
+    "workforce:course_create": "workforce.training",
+    "workforce:ratios": "workforce.statistics",
+    "supervision:campaign_list": "supervision.ranking",
+    "supervision:campaign_create": "supervision.campaigns",
+    "supervision:campaign_detail": "supervision.ranking",
+    "supervision:campaign_action": "supervision.campaigns",
+    "supervision:inspection_list": "supervision.view",
+    "supervision:inspection_create": "supervision.inspect",
+    "supervision:inspection_detail": "supervision.view",
+    "supervision:inspection_record": "supervision.inspect",
+    "supervision:finding_photo": "supervision.inspect",
+    "supervision:finding_photo_view": "supervision.view",
+    "supervision:rectification_list": "supervision.view",
+    "supervision:reinspection_plan": "supervision.inspect",
+    "supervision:conflicts": "supervision.inspect",
+    "supervision:complaint_list": "supervision.complaints",
+    "supervision:complaint_detail": "supervision.complaints",
+    "supervision:complaint_action": "supervision.complaints",
+    "supervision:complaint_intake": "supervision.intake",
+    "supervision:complaint_portal": "supervision.portal",
+    "supervision:credit_ranking": "supervision.ranking",
 }
 PUBLIC_PAGES = frozenset(
     {
@@ -306,6 +372,11 @@ PUBLIC_PAGES = frozenset(
         "facilities:public_list",
         "facilities:public_map",
         "facilities:public_geojson",
+        "supervision:public_index",
+        "supervision:public_campaign",
+        "supervision:public_campaign_json",
+        "supervision:complaint_public",
+        "supervision:complaint_follow",
     }
 )
 
@@ -363,6 +434,21 @@ API_OPERATIONS: dict[str, str] = {
     "homecare_worker_confirm": "homecare.work",
     "homecare_portal_orders": "homecare.portal",
     "homecare_portal_confirm": "homecare.portal",
+    "workforce_worker_list": "workforce.view",
+    "workforce_worker_detail": "workforce.view",
+    "workforce_worker_check": "workforce.staff",
+    "workforce_employment_start": "workforce.staff",
+    "workforce_employment_end": "workforce.staff",
+    "workforce_listing_create": "workforce.credit",
+    "workforce_indicators": "workforce.statistics",
+    "supervision_campaign_list": "supervision.ranking",
+    "supervision_campaign_draw": "supervision.campaigns",
+    "supervision_inspection_list": "supervision.view",
+    "supervision_inspection_record": "supervision.inspect",
+    "supervision_complaint_list": "supervision.complaints",
+    "supervision_complaint_create": "supervision.intake",
+    "supervision_complaint_answer": "supervision.complaints",
+    "supervision_credit_ranking": "supervision.ranking",
 }
 # Operations called by devices and gateways: authenticated by the device's own token and signed body,
 # not by a role (eldercare.emergency.device_auth).

@@ -27,6 +27,9 @@ from eldercare.homecare.tests.factories import matrix_api_id as homecare_api_id
 from eldercare.homecare.tests.factories import matrix_page_sample as homecare_page_sample
 from eldercare.registry.models import DuplicateCandidate, Elder, ImportBatch, ReviewItem
 from eldercare.registry.tests.factories import HUKOU_HEADER, registry_samples
+from eldercare.supervision.tests.matrix import API_SAMPLES as SUPERVISION_API_SAMPLES
+from eldercare.supervision.tests.matrix import matrix_api_ids as supervision_api_ids
+from eldercare.supervision.tests.matrix import matrix_page_sample as supervision_page_sample
 from eldercare.timebank.tests.factories import matrix_api_request
 from eldercare.timebank.tests.factories import matrix_page_sample as timebank_page_sample
 
@@ -99,6 +102,8 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         method, kwargs = facilities_sample(url_name, user, Elder.objects.order_by("id").first())
     if url_name.startswith("homecare:"):
         method, kwargs = homecare_page_sample(url_name, user)
+    if url_name.startswith(("workforce:", "supervision:")):
+        method, kwargs = supervision_page_sample(url_name, user)
     return method, reverse(url_name, kwargs=kwargs)
 
 
@@ -260,6 +265,7 @@ API_SAMPLES = {
     "homecare_worker_confirm": ("post", "/api/v1/homecare/worker/orders/{hc}/confirm", {"code": "0"}),
     "homecare_portal_orders": "/api/v1/homecare/portal/orders",
     "homecare_portal_confirm": ("post", "/api/v1/homecare/portal/orders/{hc}/confirm", {}),
+    **SUPERVISION_API_SAMPLES,
 }
 
 
@@ -304,6 +310,7 @@ def test_the_api_refuses_anonymous_callers_with_401(
         alarm=0,
         request=matrix_api_request(operation, None),
         hc=homecare_api_id(operation, None),
+        **supervision_api_ids(operation, None),
         **sample_ids(elder_in_home_community),
     )
     assert response.status_code == 401
@@ -329,6 +336,7 @@ def test_each_role_gets_exactly_the_api_operations_the_matrix_gives_it(
         alarm=alarm,
         request=matrix_api_request(operation, user),
         hc=homecare_api_id(operation, user),
+        **supervision_api_ids(operation, user),
         **sample_ids(elder_in_home_community),
     )
     if role in CAPABILITIES[API_OPERATIONS[operation]]:
