@@ -13,6 +13,7 @@ from eldercare.core.api import router as core_router
 from eldercare.core.exceptions import DomainError
 from eldercare.emergency.api import router as emergency_router
 from eldercare.registry.api import router as registry_router
+from eldercare.visits.api import router as visits_router
 
 api = NinjaAPI(
     title="Eldercare platform API",
@@ -25,6 +26,7 @@ api = NinjaAPI(
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
 api.add_router("/", emergency_router)
+api.add_router("/", visits_router)
 
 _STATUS_CODES = {
     400: "bad_request",

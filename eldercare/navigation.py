@@ -36,6 +36,9 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("emergency:alarm_list", _("Alarms"), "bell"),
     NavEntry("emergency:device_list", _("Devices"), "smartwatch"),
     NavEntry("emergency:stats", _("Alarm statistics"), "graph-up"),
+    NavEntry("visits:my_visits", _("My visits"), "signpost-split"),
+    NavEntry("visits:overview", _("Visits"), "clipboard-check"),
+    NavEntry("visits:followup_list", _("Follow-ups"), "flag"),
 ]
 
 

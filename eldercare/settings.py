@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "eldercare.demo",
     "channels",
     "eldercare.emergency",
+    "eldercare.visits",
 ]
 
 MIDDLEWARE = [

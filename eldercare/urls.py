@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("eldercare.accounts.urls")),
     path("elders/", include("eldercare.registry.urls")),
     path("emergency/", include("eldercare.emergency.urls")),
+    path("visits/", include("eldercare.visits.urls")),
     path("", include("eldercare.core.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

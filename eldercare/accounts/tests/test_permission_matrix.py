@@ -24,6 +24,7 @@ from eldercare.api import api
 from eldercare.core.tests.factories import ElderFactory, first_child
 from eldercare.registry.models import DuplicateCandidate, Elder, ImportBatch, ReviewItem
 from eldercare.registry.tests.factories import HUKOU_HEADER, registry_samples
+from eldercare.visits.tests.factories import VISITS_POST_PAGES, visits_page_kwargs, visits_samples
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,8 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         kwargs["candidate_id"] = DuplicateCandidate.objects.order_by("id").values_list("id", flat=True)[0]
     elif url_name in EMERGENCY_ALARM_PAGES:
         kwargs["alarm_id"] = sample_alarm_id()
+    elif url_name.startswith("visits:"):
+        kwargs = visits_page_kwargs(url_name, user)
     method = "post" if url_name in POST_PAGES else "get"
     return method, reverse(url_name, kwargs=kwargs)
 
@@ -119,6 +122,7 @@ POST_PAGES |= {
     "emergency:drill_create",
     "emergency:resource_create",
 }
+POST_PAGES |= VISITS_POST_PAGES
 
 
 def sample_alarm_id() -> int:
@@ -194,6 +198,24 @@ API_SAMPLES = {
     "emergency_alarm_dispatch": ("post", "/api/v1/emergency/alarms/{alarm}/dispatch", {"target": "family"}),
     "emergency_alarm_close": ("post", "/api/v1/emergency/alarms/{alarm}/close", {"outcome": "phone"}),
     "emergency_device_list": "/api/v1/emergency/devices",
+    "visits_my_list": "/api/v1/visits/my",
+    "visits_record_detail": "/api/v1/visits/records/{record}",
+    "visits_follow_up_list": "/api/v1/visits/follow-ups",
+    "visits_task_list": "/api/v1/visits/tasks",
+    "visits_rate_get": "/api/v1/visits/rates?division={division}",
+    "visits_record_submit": (
+        "post",
+        "/api/v1/visits/records",
+        {
+            "client_uuid": "00000000-0000-4000-8000-000000000000",
+            "elder_id": 0,
+            "method": "phone",
+            "outcome": "visited",
+            "visited_at": "2026-01-01T10:00:00+08:00",
+        },
+    ),
+    "visits_record_update": ("patch", "/api/v1/visits/records/{record}", {"version": 1}),
+    "visits_follow_up_update": ("post", "/api/v1/visits/follow-ups/{follow_up}/update", {"status": "bogus"}),
 }
 
 
@@ -223,7 +245,15 @@ def test_the_api_samples_cover_every_operation() -> None:
 def test_the_api_refuses_anonymous_callers_with_401(
     operation: str, client: Client, elder_in_home_community: Elder
 ) -> None:
-    response = api_call(client, operation, division="4407", alarm=0, **sample_ids(elder_in_home_community))
+    response = api_call(
+        client,
+        operation,
+        division="4407",
+        alarm=0,
+        record=0,
+        follow_up=0,
+        **sample_ids(elder_in_home_community),
+    )
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
 
@@ -240,11 +270,14 @@ def test_each_role_gets_exactly_the_api_operations_the_matrix_gives_it(
     user = make_user(role)
     client.force_login(user)
     alarm = sample_alarm_id() if "{alarm}" in str(API_SAMPLES[operation]) else 0
+    visits = visits_samples(user) if operation.startswith("visits_") else {"record": 0, "follow_up": 0}
     response = api_call(
         client,
         operation,
         division=user.division_id or "4407",
         alarm=alarm,
+        record=visits["record"],
+        follow_up=visits["follow_up"],
         **sample_ids(elder_in_home_community),
     )
     if role in CAPABILITIES[API_OPERATIONS[operation]]:
