@@ -210,6 +210,15 @@ class PlannedVisit:
     deadline: date
 
 
+def slot_of(stable_key: str) -> int:
+    """A number that spreads elders over days and months, stable for an elder whatever the database (taken
+    from the keyed hash of the ID number, so a rebuilt or restored database plans the same days)."""
+    try:
+        return int(stable_key[:8], 16)
+    except ValueError:
+        return sum(stable_key.encode())
+
+
 def _spread(days: Sequence[date], k: int, slot: int) -> list[date]:
     """k days out of `days`, evenly spaced, shifted by the elder's slot so that visits spread over the
     period instead of piling up on its first day."""

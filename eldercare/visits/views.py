@@ -363,6 +363,11 @@ def overview(request: ScopedRequest) -> HttpResponse:
             "children": children,
             "trend": trend,
             "definition": RATE_DEFINITION,
+            "quarterly_tiers": [
+                str(dict(Tier.choices)[t])
+                for t, f in selectors.tier_policy(on=month)[0].frequencies.items()
+                if f.period == "quarter"
+            ],
             "can_plan": request.principal.can("visits.plan"),
             "chart": [
                 {"month": r.month.strftime("%Y-%m"), "rate": round(r.rate, 1) if r.rate is not None else None}

@@ -77,7 +77,7 @@ def assign_tasks(task_rows: Iterable[tuple[int, str]], *, month: date) -> tuple[
 
 
 def _plan_chunk(
-    targets: list[tuple[int, str, str]],
+    targets: list[tuple[int, str, str, str]],
     *,
     first: date,
     today: date,
@@ -87,9 +87,9 @@ def _plan_chunk(
 ) -> None:
     elder_ids = [t[0] for t in targets]
     desired: dict[tuple[int, int], tuple[rules.PlannedVisit, str, str]] = {}
-    for elder_id, community, tier in targets:
+    for elder_id, community, tier, key in targets:
         for visit in rules.planned_visits(
-            policy.frequencies[tier], month=first, slot=elder_id, working_days=days, today=today
+            policy.frequencies[tier], month=first, slot=rules.slot_of(key), working_days=days, today=today
         ):
             desired[(elder_id, visit.seq)] = (visit, community, tier)
     existing = {
@@ -162,7 +162,7 @@ def plan_month(
         chunk = list(
             active.filter(elder_id__gt=last_id)
             .order_by("elder_id")
-            .values_list("elder_id", "division_id", "tier")[:CHUNK]
+            .values_list("elder_id", "division_id", "tier", "elder__id_number_hash")[:CHUNK]
         )
         if not chunk:
             break
