@@ -18,6 +18,7 @@ from eldercare.homecare.api import router as homecare_router
 from eldercare.registry.api import router as registry_router
 from eldercare.supervision.api import router as supervision_router
 from eldercare.timebank.api import router as timebank_router
+from eldercare.visits.api import router as visits_router
 from eldercare.workforce.api import router as workforce_router
 
 api = NinjaAPI(
@@ -37,6 +38,7 @@ api.add_router("/", facilities_router)
 api.add_router("/", homecare_router)
 api.add_router("/", workforce_router)
 api.add_router("/", supervision_router)
+api.add_router("/", visits_router)
 
 _STATUS_CODES = {
     400: "bad_request",

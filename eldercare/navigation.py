@@ -54,6 +54,9 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("homecare:worker", _("My service orders"), "phone"),
     NavEntry("homecare:portal", _("Home-care services"), "house-heart"),
     NavEntry("homecare:canteen_list", _("Canteens"), "cup-hot"),
+    NavEntry("visits:my_visits", _("My visits"), "signpost-split"),
+    NavEntry("visits:overview", _("Visits"), "clipboard-check"),
+    NavEntry("visits:followup_list", _("Follow-ups"), "flag"),
 ]
 
 

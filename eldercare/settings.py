@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "eldercare.homecare",
     "eldercare.workforce",
     "eldercare.supervision",
+    "eldercare.visits",
 ]
 
 MIDDLEWARE = [

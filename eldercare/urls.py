@@ -17,6 +17,7 @@ urlpatterns = [
     path("homecare/", include("eldercare.homecare.urls")),
     path("workforce/", include("eldercare.workforce.urls")),
     path("supervision/", include("eldercare.supervision.urls")),
+    path("visits/", include("eldercare.visits.urls")),
     path("", include("eldercare.core.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

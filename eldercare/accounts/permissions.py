@@ -168,6 +168,16 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         {R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER, R.EMERGENCY_OPERATOR}
     ),
     "supervision.portal": frozenset({R.ELDER, R.FAMILY}),
+    # visits to elders in special difficulty (探访关爱): visitors record, officers follow up and watch rates
+    "visits.do": frozenset({R.STREET_OFFICER, R.COMMUNITY_WORKER, R.VOLUNTEER}),
+    "visits.record_view": frozenset(
+        {R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER, R.INSPECTOR, R.VOLUNTEER}
+    ),
+    "visits.view": frozenset(
+        {R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER, R.INSPECTOR}
+    ),
+    "visits.manage": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER}),
+    "visits.plan": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER}),
 }
 
 # Pages by URL name. Pages not listed here must be in PUBLIC_PAGES; a test checks every URL.
@@ -357,6 +367,27 @@ PAGES: dict[str, str] = {
     "supervision:complaint_intake": "supervision.intake",
     "supervision:complaint_portal": "supervision.portal",
     "supervision:credit_ranking": "supervision.ranking",
+    "visits:overview": "visits.view",
+    "visits:plan_generate": "visits.plan",
+    "visits:my_visits": "visits.do",
+    "visits:task_list": "visits.view",
+    "visits:record_create": "visits.do",
+    "visits:task_reveal": "visits.do",
+    "visits:record_create_for_elder": "visits.do",
+    "visits:record_list": "visits.view",
+    "visits:record_detail": "visits.record_view",
+    "visits:record_edit": "visits.do",
+    "visits:conflict_detail": "visits.do",
+    "visits:photo": "visits.record_view",
+    "visits:target_list": "visits.view",
+    "visits:target_detail": "visits.view",
+    "visits:tier_override": "visits.manage",
+    "visits:followup_list": "visits.record_view",
+    "visits:followup_detail": "visits.record_view",
+    "visits:followup_update": "visits.manage",
+    "visits:workload": "visits.view",
+    "visits:visitor_list": "visits.manage",
+    "visits:notification_list": "visits.view",
 }
 PUBLIC_PAGES = frozenset(
     {
@@ -449,6 +480,14 @@ API_OPERATIONS: dict[str, str] = {
     "supervision_complaint_create": "supervision.intake",
     "supervision_complaint_answer": "supervision.complaints",
     "supervision_credit_ranking": "supervision.ranking",
+    "visits_my_list": "visits.do",
+    "visits_record_submit": "visits.do",
+    "visits_record_detail": "visits.record_view",
+    "visits_record_update": "visits.do",
+    "visits_follow_up_list": "visits.record_view",
+    "visits_follow_up_update": "visits.manage",
+    "visits_task_list": "visits.view",
+    "visits_rate_get": "visits.view",
 }
 # Operations called by devices and gateways: authenticated by the device's own token and signed body,
 # not by a role (eldercare.emergency.device_auth).

@@ -194,8 +194,10 @@ def elder_contacts(elder: Elder) -> list[Contact]:
 
 
 def elder_recent_visits(elder: Elder) -> list[Any]:
-    """Recent visits (探访). Visits module: point at its selector."""
-    return []
+    """Recent visits (探访), from the visits module."""
+    from eldercare.visits.selectors import recent_visits
+
+    return recent_visits(elder_id=elder.pk, limit=3)
 
 
 def age_on(birth: date, today: date) -> int:

@@ -405,16 +405,24 @@ def alarm_close(*, alarm: Alarm, outcome: str, actor: Any, note: str = "") -> Al
 
 
 def alarm_follow_up(*, alarm_id: int) -> dict[str, Any]:
-    """The follow-up of a fall or serious outcome (run by the task worker).
-
-    Hook for the lead: when the visits module is merged, create its visit task here; the assessment
-    module reads `CareRiskEvent` (selectors.care_risk_event_count) for its reassessment trigger.
+    """The follow-up of a fall or serious outcome (run by the task worker): a visit task in the visits
+    module (idempotent per alarm); the assessment module reads `CareRiskEvent`
+    (selectors.care_risk_event_count) for its reassessment trigger.
     """
+    from eldercare.visits.services import event_visit_task
+
     alarm = Alarm.objects.select_related("elder").get(pk=alarm_id)
+    task = None
+    if alarm.elder_id is not None:
+        task = event_visit_task(
+            elder_id=alarm.elder_id,
+            source_ref=f"alarm:{alarm.pk}",
+            note=f"{alarm.get_kind_display()} · {alarm.get_outcome_display()}",
+        )
     logger.info(
-        "follow-up for alarm %s (elder %s): visit task pending the visits module", alarm.pk, alarm.elder_id
+        "follow-up for alarm %s (elder %s): visit task %s", alarm.pk, alarm.elder_id, task and task.pk
     )
-    return {"alarm": alarm.pk, "elder": alarm.elder_id, "visit_task": None}
+    return {"alarm": alarm.pk, "elder": alarm.elder_id, "visit_task": task.pk if task else None}
 
 
 # Escalation and device health ---------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from eldercare.supervision.tests.matrix import matrix_api_ids as supervision_api
 from eldercare.supervision.tests.matrix import matrix_page_sample as supervision_page_sample
 from eldercare.timebank.tests.factories import matrix_api_request
 from eldercare.timebank.tests.factories import matrix_page_sample as timebank_page_sample
+from eldercare.visits.tests.factories import VISITS_POST_PAGES, visits_page_kwargs, visits_samples
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +90,8 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         kwargs["candidate_id"] = DuplicateCandidate.objects.order_by("id").values_list("id", flat=True)[0]
     elif url_name in EMERGENCY_ALARM_PAGES:
         kwargs["alarm_id"] = sample_alarm_id()
+    elif url_name.startswith("visits:"):
+        kwargs = visits_page_kwargs(url_name, user)
     method = "post" if url_name in POST_PAGES else "get"
     if url_name.startswith("assessment:"):
         from eldercare.assessment.tests.factories import matrix_page_sample
@@ -141,6 +144,7 @@ POST_PAGES |= {
     "emergency:drill_create",
     "emergency:resource_create",
 }
+POST_PAGES |= VISITS_POST_PAGES
 
 
 def sample_alarm_id() -> int:
@@ -266,6 +270,24 @@ API_SAMPLES = {
     "homecare_portal_orders": "/api/v1/homecare/portal/orders",
     "homecare_portal_confirm": ("post", "/api/v1/homecare/portal/orders/{hc}/confirm", {}),
     **SUPERVISION_API_SAMPLES,
+    "visits_my_list": "/api/v1/visits/my",
+    "visits_record_detail": "/api/v1/visits/records/{record}",
+    "visits_follow_up_list": "/api/v1/visits/follow-ups",
+    "visits_task_list": "/api/v1/visits/tasks",
+    "visits_rate_get": "/api/v1/visits/rates?division={division}",
+    "visits_record_submit": (
+        "post",
+        "/api/v1/visits/records",
+        {
+            "client_uuid": "00000000-0000-4000-8000-000000000000",
+            "elder_id": 0,
+            "method": "phone",
+            "outcome": "visited",
+            "visited_at": "2026-01-01T10:00:00+08:00",
+        },
+    ),
+    "visits_record_update": ("patch", "/api/v1/visits/records/{record}", {"version": 1}),
+    "visits_follow_up_update": ("post", "/api/v1/visits/follow-ups/{follow_up}/update", {"status": "bogus"}),
 }
 
 
@@ -311,6 +333,8 @@ def test_the_api_refuses_anonymous_callers_with_401(
         request=matrix_api_request(operation, None),
         hc=homecare_api_id(operation, None),
         **supervision_api_ids(operation, None),
+        record=0,
+        follow_up=0,
         **sample_ids(elder_in_home_community),
     )
     assert response.status_code == 401
@@ -329,6 +353,7 @@ def test_each_role_gets_exactly_the_api_operations_the_matrix_gives_it(
     user = make_user(role)
     client.force_login(user)
     alarm = sample_alarm_id() if "{alarm}" in str(API_SAMPLES[operation]) else 0
+    visits = visits_samples(user) if operation.startswith("visits_") else {"record": 0, "follow_up": 0}
     response = api_call(
         client,
         operation,
@@ -337,6 +362,8 @@ def test_each_role_gets_exactly_the_api_operations_the_matrix_gives_it(
         request=matrix_api_request(operation, user),
         hc=homecare_api_id(operation, user),
         **supervision_api_ids(operation, user),
+        record=visits["record"],
+        follow_up=visits["follow_up"],
         **sample_ids(elder_in_home_community),
     )
     if role in CAPABILITIES[API_OPERATIONS[operation]]:
