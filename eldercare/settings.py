@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "channels",
     "eldercare.emergency",
     "eldercare.assessment",
+    "eldercare.benefits",
 ]
 
 MIDDLEWARE = [

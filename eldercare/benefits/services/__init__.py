@@ -1,0 +1,33 @@
+"""Writes of benefits, one module per use case; re-exported here."""
+
+from eldercare.benefits.services.entitlements import (
+    EndRequest,
+    entitlement_end,
+    entitlement_recheck,
+    entitlements_end,
+    entitlements_end_for_admission,
+    grant_automatic,
+)
+from eldercare.benefits.services.settlement import (
+    SettlementReport,
+    presettlement_checks,
+    settle_month,
+    settlement_lock,
+    suspension_decide,
+    suspensions_decide_all,
+)
+
+__all__ = [
+    "EndRequest",
+    "SettlementReport",
+    "entitlement_end",
+    "entitlement_recheck",
+    "entitlements_end",
+    "entitlements_end_for_admission",
+    "grant_automatic",
+    "presettlement_checks",
+    "settle_month",
+    "settlement_lock",
+    "suspension_decide",
+    "suspensions_decide_all",
+]
