@@ -31,3 +31,35 @@ __all__ = [
     "suspension_decide",
     "suspensions_decide_all",
 ]
+
+from eldercare.benefits.services.payments import (
+    bank_reference,
+    payments_export,
+    payments_import_return,
+)
+
+__all__ += ["bank_reference", "payments_export", "payments_import_return"]
+
+from eldercare.benefits.services.applications import (  # noqa: E402
+    application_decide,
+    application_submit,
+    application_withdraw,
+    can_review,
+    document_add,
+    notices_finish,
+    objection_raise,
+    objection_resolve,
+    preview,
+)
+
+__all__ += [
+    "application_decide",
+    "application_submit",
+    "application_withdraw",
+    "can_review",
+    "document_add",
+    "notices_finish",
+    "objection_raise",
+    "objection_resolve",
+    "preview",
+]

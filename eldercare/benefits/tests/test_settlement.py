@@ -146,3 +146,35 @@ def test_a_status_change_mid_month_prorates_the_subsidy() -> None:
     settle_month(period=Month(2025, 5), actor="test")
     assert lines_of("2025-05") == []
     assert Suspension.objects.filter(reason=SuspensionReason.NOT_ELIGIBLE).count() == 1
+
+
+def test_the_daily_grant_gives_the_allowance_from_the_month_after_the_80th_birthday() -> None:
+    from eldercare.benefits.models import Entitlement, Notification
+    from eldercare.benefits.services import grant_automatic
+
+    # given an elder turning 80 on 15 March 2025 (Jiangmen: the month after) and a 79-year-old
+    turning = make_elder(birth_date=date(1945, 3, 15))
+    make_elder(birth_date=date(1946, 3, 15))
+    # when the daily task runs in March, then on 1 April, then again
+    assert grant_automatic(on=date(2025, 3, 20), actor="task").granted == 0
+    assert grant_automatic(on=date(2025, 4, 1), actor="task").granted == 1
+    assert grant_automatic(on=date(2025, 4, 2), actor="task").granted == 0
+    # then the allowance runs from April and the elder is told in plain words
+    ent = Entitlement.objects.get(elder=turning)
+    assert (ent.start_on, ent.monthly_amount_fen) == (date(2025, 4, 1), 3000)
+    assert Notification.objects.filter(elder=turning, text__contains="2025年4月").exists()
+
+
+def test_settle_month_command_runs_and_refuses_bad_periods() -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    entitle(make_elder(birth_date=date(1940, 5, 1)))
+    out = StringIO()
+    call_command("settle_month", "--period", "2025-03", stdout=out)
+    assert "1 regular" in out.getvalue()
+    call_command("settle_month", "--period", "2025-03", stdout=out)
+    assert "0 regular" in out.getvalue()
+    with pytest.raises(CommandError, match="period"):
+        call_command("settle_month", "--period", "2025-3")
