@@ -38,6 +38,9 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("emergency:alarm_list", _("Alarms"), "bell"),
     NavEntry("emergency:device_list", _("Devices"), "smartwatch"),
     NavEntry("emergency:stats", _("Alarm statistics"), "graph-up"),
+    NavEntry("benefits:application_list", _("Benefit applications"), "file-earmark-check"),
+    NavEntry("benefits:settlement_list", _("Settlements"), "cash-stack"),
+    NavEntry("benefits:funds", _("Funds"), "piggy-bank"),
 ]
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("elders/", include("eldercare.registry.urls")),
     path("emergency/", include("eldercare.emergency.urls")),
     path("assessments/", include("eldercare.assessment.urls")),
+    path("benefits/", include("eldercare.benefits.urls")),
     path("", include("eldercare.core.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

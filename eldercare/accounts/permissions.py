@@ -67,6 +67,15 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "assessments.quality": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.INSPECTOR}),
     "assessments.certify": frozenset({R.CITY_ADMIN}),
     "assessments.statistics": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.INSPECTOR}),
+    # benefits and subsidies (补贴)
+    "benefits.view": frozenset(
+        {R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER, R.INSPECTOR}
+    ),
+    "benefits.apply": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER}),
+    "benefits.review": frozenset({R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER}),
+    "benefits.settle": frozenset({R.CITY_ADMIN}),
+    "benefits.funds": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.INSPECTOR}),
+    "benefits.budget": frozenset({R.CITY_ADMIN}),
 }
 
 # Pages by URL name. Pages not listed here must be in PUBLIC_PAGES; a test checks every URL.
@@ -141,6 +150,24 @@ PAGES: dict[str, str] = {
     "assessment:quality_draw": "assessments.schedule",
     "assessment:certification_list": "assessments.certify",
     "assessment:statistics": "assessments.statistics",
+    "benefits:elder_services": "benefits.view",
+    "benefits:application_create": "benefits.apply",
+    "benefits:application_list": "benefits.view",
+    "benefits:application_detail": "benefits.view",
+    "benefits:application_decide": "benefits.review",
+    "benefits:document_add": "benefits.apply",
+    "benefits:objection_add": "benefits.apply",
+    "benefits:objection_resolve": "benefits.review",
+    "benefits:settlement_list": "benefits.settle",
+    "benefits:settlement_run": "benefits.settle",
+    "benefits:settlement_detail": "benefits.settle",
+    "benefits:settlement_lock": "benefits.settle",
+    "benefits:settlement_export": "benefits.settle",
+    "benefits:suspension_decide": "benefits.settle",
+    "benefits:batch_download": "benefits.settle",
+    "benefits:batch_return": "benefits.settle",
+    "benefits:funds": "benefits.funds",
+    "benefits:budget_set": "benefits.budget",
 }
 PUBLIC_PAGES = frozenset(
     {
@@ -152,6 +179,7 @@ PUBLIC_PAGES = frozenset(
         "api-1.0.0:openapi-json",
         "api-1.0.0:openapi-view",
         "javascript-catalog",
+        "benefits:public_list",
     }
 )
 
@@ -181,6 +209,16 @@ API_OPERATIONS: dict[str, str] = {
     "assessment_detail": "assessments.view",
     "assessment_create": "assessments.conduct",
     "elder_ability_level": "assessments.view",
+    "benefit_programme_list": "benefits.view",
+    "elder_benefits": "benefits.view",
+    "benefit_application_list": "benefits.view",
+    "benefit_application_detail": "benefits.view",
+    "benefit_application_create": "benefits.apply",
+    "benefit_application_decide": "benefits.review",
+    "benefit_settlement_list": "benefits.settle",
+    "benefit_settlement_run": "benefits.settle",
+    "benefit_settlement_lines": "benefits.settle",
+    "benefit_funds": "benefits.funds",
 }
 # Operations called by devices and gateways: authenticated by the device's own token and signed body,
 # not by a role (eldercare.emergency.device_auth).

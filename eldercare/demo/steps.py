@@ -64,4 +64,3 @@ def registered_resets() -> list[DemoReset]:
 def registered_steps() -> list[tuple[int, str, DemoStep]]:
     autodiscover_modules("demo")
     return sorted(_STEPS, key=lambda entry: (entry[0], entry[1]))
-

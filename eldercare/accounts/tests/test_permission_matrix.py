@@ -86,6 +86,10 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         from eldercare.assessment.tests.factories import matrix_page_sample
 
         method, kwargs = matrix_page_sample(url_name, Elder.objects.order_by("id").first())
+    if url_name.startswith("benefits:"):
+        from eldercare.benefits.tests.factories import matrix_page_sample as benefits_page_sample
+
+        method, kwargs = benefits_page_sample(url_name, Elder.objects.order_by("id").first())
     return method, reverse(url_name, kwargs=kwargs)
 
 
@@ -203,6 +207,24 @@ API_SAMPLES = {
     "elder_ability_level": "/api/v1/elders/{elder}/ability-level",
     "assessment_score": ("post", "/api/v1/assessments/score", {"items": {}}),
     "assessment_create": ("post", "/api/v1/assessments", {"elder_id": 0, "assessors": [], "items": {}}),
+    "benefit_programme_list": "/api/v1/benefits/programmes",
+    "elder_benefits": "/api/v1/elders/{elder}/benefits",
+    "benefit_application_list": "/api/v1/benefits/applications",
+    "benefit_application_detail": "/api/v1/benefits/applications/{application}",
+    "benefit_application_create": (
+        "post",
+        "/api/v1/benefits/applications",
+        {"elder_id": 0, "programme": "x"},
+    ),
+    "benefit_application_decide": (
+        "post",
+        "/api/v1/benefits/applications/{application}/decisions",
+        {"decision": "x"},
+    ),
+    "benefit_settlement_list": "/api/v1/benefits/settlements",
+    "benefit_settlement_run": ("post", "/api/v1/benefits/settlements/2020-01/run", {}),
+    "benefit_settlement_lines": "/api/v1/benefits/settlements/{period}/lines",
+    "benefit_funds": "/api/v1/benefits/funds",
 }
 
 
@@ -212,6 +234,10 @@ def api_call(client: Client, operation: str, **fmt: object) -> Any:
         from eldercare.assessment.tests.factories import quick_published
 
         fmt["assessment"] = quick_published(Elder.objects.get(pk=fmt["elder"])).pk
+    if "{application}" in str(sample) or "{period}" in str(sample):
+        from eldercare.benefits.tests.factories import matrix_api_sample
+
+        fmt.update(matrix_api_sample(Elder.objects.get(pk=fmt["elder"])))
     if isinstance(sample, str):
         return client.get(sample.format(**fmt))
     method, url, body = sample
