@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 
 from eldercare.accounts.api_auth import SessionAuth, TokenAuth
 from eldercare.assessment.api import router as assessment_router
+from eldercare.benefits.api import router as benefits_router
 from eldercare.core.api import router as core_router
 from eldercare.core.exceptions import DomainError
 from eldercare.emergency.api import router as emergency_router
@@ -39,6 +40,7 @@ api.add_router("/", homecare_router)
 api.add_router("/", workforce_router)
 api.add_router("/", supervision_router)
 api.add_router("/", visits_router)
+api.add_router("/", benefits_router)
 
 _STATUS_CODES = {
     400: "bad_request",

@@ -57,6 +57,9 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("visits:my_visits", _("My visits"), "signpost-split"),
     NavEntry("visits:overview", _("Visits"), "clipboard-check"),
     NavEntry("visits:followup_list", _("Follow-ups"), "flag"),
+    NavEntry("benefits:application_list", _("Benefit applications"), "file-earmark-check"),
+    NavEntry("benefits:settlement_list", _("Settlements"), "cash-stack"),
+    NavEntry("benefits:funds", _("Funds"), "piggy-bank"),
 ]
 
 

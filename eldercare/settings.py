@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "eldercare.workforce",
     "eldercare.supervision",
     "eldercare.visits",
+    "eldercare.benefits",
 ]
 
 MIDDLEWARE = [

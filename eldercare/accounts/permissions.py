@@ -178,6 +178,15 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     "visits.manage": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER}),
     "visits.plan": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER}),
+    # benefits and subsidies (补贴)
+    "benefits.view": frozenset(
+        {R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER, R.INSPECTOR}
+    ),
+    "benefits.apply": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER}),
+    "benefits.review": frozenset({R.DISTRICT_OFFICER, R.STREET_OFFICER, R.COMMUNITY_WORKER}),
+    "benefits.settle": frozenset({R.CITY_ADMIN}),
+    "benefits.funds": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.INSPECTOR}),
+    "benefits.budget": frozenset({R.CITY_ADMIN}),
 }
 
 # Pages by URL name. Pages not listed here must be in PUBLIC_PAGES; a test checks every URL.
@@ -388,6 +397,24 @@ PAGES: dict[str, str] = {
     "visits:workload": "visits.view",
     "visits:visitor_list": "visits.manage",
     "visits:notification_list": "visits.view",
+    "benefits:elder_services": "benefits.view",
+    "benefits:application_create": "benefits.apply",
+    "benefits:application_list": "benefits.view",
+    "benefits:application_detail": "benefits.view",
+    "benefits:application_decide": "benefits.review",
+    "benefits:document_add": "benefits.apply",
+    "benefits:objection_add": "benefits.apply",
+    "benefits:objection_resolve": "benefits.review",
+    "benefits:settlement_list": "benefits.settle",
+    "benefits:settlement_run": "benefits.settle",
+    "benefits:settlement_detail": "benefits.settle",
+    "benefits:settlement_lock": "benefits.settle",
+    "benefits:settlement_export": "benefits.settle",
+    "benefits:suspension_decide": "benefits.settle",
+    "benefits:batch_download": "benefits.settle",
+    "benefits:batch_return": "benefits.settle",
+    "benefits:funds": "benefits.funds",
+    "benefits:budget_set": "benefits.budget",
 }
 PUBLIC_PAGES = frozenset(
     {
@@ -408,6 +435,7 @@ PUBLIC_PAGES = frozenset(
         "supervision:public_campaign_json",
         "supervision:complaint_public",
         "supervision:complaint_follow",
+        "benefits:public_list",
     }
 )
 
@@ -488,6 +516,16 @@ API_OPERATIONS: dict[str, str] = {
     "visits_follow_up_update": "visits.manage",
     "visits_task_list": "visits.view",
     "visits_rate_get": "visits.view",
+    "benefit_programme_list": "benefits.view",
+    "elder_benefits": "benefits.view",
+    "benefit_application_list": "benefits.view",
+    "benefit_application_detail": "benefits.view",
+    "benefit_application_create": "benefits.apply",
+    "benefit_application_decide": "benefits.review",
+    "benefit_settlement_list": "benefits.settle",
+    "benefit_settlement_run": "benefits.settle",
+    "benefit_settlement_lines": "benefits.settle",
+    "benefit_funds": "benefits.funds",
 }
 # Operations called by devices and gateways: authenticated by the device's own token and signed body,
 # not by a role (eldercare.emergency.device_auth).

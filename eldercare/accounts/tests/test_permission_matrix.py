@@ -107,6 +107,10 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         method, kwargs = homecare_page_sample(url_name, user)
     if url_name.startswith(("workforce:", "supervision:")):
         method, kwargs = supervision_page_sample(url_name, user)
+    if url_name.startswith("benefits:"):
+        from eldercare.benefits.tests.factories import matrix_page_sample as benefits_page_sample
+
+        method, kwargs = benefits_page_sample(url_name, Elder.objects.order_by("id").first())
     return method, reverse(url_name, kwargs=kwargs)
 
 
@@ -288,6 +292,24 @@ API_SAMPLES = {
     ),
     "visits_record_update": ("patch", "/api/v1/visits/records/{record}", {"version": 1}),
     "visits_follow_up_update": ("post", "/api/v1/visits/follow-ups/{follow_up}/update", {"status": "bogus"}),
+    "benefit_programme_list": "/api/v1/benefits/programmes",
+    "elder_benefits": "/api/v1/elders/{elder}/benefits",
+    "benefit_application_list": "/api/v1/benefits/applications",
+    "benefit_application_detail": "/api/v1/benefits/applications/{application}",
+    "benefit_application_create": (
+        "post",
+        "/api/v1/benefits/applications",
+        {"elder_id": 0, "programme": "x"},
+    ),
+    "benefit_application_decide": (
+        "post",
+        "/api/v1/benefits/applications/{application}/decisions",
+        {"decision": "x"},
+    ),
+    "benefit_settlement_list": "/api/v1/benefits/settlements",
+    "benefit_settlement_run": ("post", "/api/v1/benefits/settlements/2020-01/run", {}),
+    "benefit_settlement_lines": "/api/v1/benefits/settlements/{period}/lines",
+    "benefit_funds": "/api/v1/benefits/funds",
 }
 
 
@@ -297,10 +319,16 @@ def api_call(client: Client, operation: str, **fmt: object) -> Any:
         from eldercare.assessment.tests.factories import quick_published
 
         fmt["assessment"] = quick_published(Elder.objects.get(pk=fmt["elder"])).pk
-    if any(f"{{{key}}}" in str(sample) for key in ("facility", "bed", "residency", "application")):
+    if operation.startswith(("facility_", "waitlist_")) and any(
+        f"{{{key}}}" in str(sample) for key in ("facility", "bed", "residency", "application")
+    ):
         from eldercare.facilities.tests.factories import api_sample_ids
 
         fmt.update(api_sample_ids(client, Elder.objects.get(pk=fmt["elder"])))
+    if operation.startswith("benefit_") and ("{application}" in str(sample) or "{period}" in str(sample)):
+        from eldercare.benefits.tests.factories import matrix_api_sample
+
+        fmt.update(matrix_api_sample(Elder.objects.get(pk=fmt["elder"])))
     if isinstance(sample, str):
         return client.get(sample.format(**fmt))
     method, url, body = sample
