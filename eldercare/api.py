@@ -13,6 +13,7 @@ from eldercare.assessment.api import router as assessment_router
 from eldercare.core.api import router as core_router
 from eldercare.core.exceptions import DomainError
 from eldercare.emergency.api import router as emergency_router
+from eldercare.planning.api import router as planning_router
 from eldercare.registry.api import router as registry_router
 from eldercare.timebank.api import router as timebank_router
 
@@ -29,6 +30,7 @@ api.add_router("/", registry_router)
 api.add_router("/", emergency_router)
 api.add_router("/", assessment_router)
 api.add_router("/", timebank_router)
+api.add_router("/", planning_router)
 
 _STATUS_CODES = {
     400: "bad_request",

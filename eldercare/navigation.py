@@ -41,6 +41,10 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("emergency:alarm_list", _("Alarms"), "bell"),
     NavEntry("emergency:device_list", _("Devices"), "smartwatch"),
     NavEntry("emergency:stats", _("Alarm statistics"), "graph-up"),
+    NavEntry("planning:dashboard_home", _("Plan dashboard"), "speedometer2"),
+    NavEntry("planning:project_list", _("Key projects"), "building"),
+    NavEntry("planning:report_list", _("Plan reports"), "file-earmark-bar-graph"),
+    NavEntry("planning:exchange", _("Data exchange"), "arrow-left-right"),
 ]
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "eldercare.emergency",
     "eldercare.assessment",
     "eldercare.timebank",
+    "eldercare.planning",
 ]
 
 MIDDLEWARE = [

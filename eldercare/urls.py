@@ -13,6 +13,7 @@ urlpatterns = [
     path("emergency/", include("eldercare.emergency.urls")),
     path("assessments/", include("eldercare.assessment.urls")),
     path("timebank/", include("eldercare.timebank.urls")),
+    path("planning/", include("eldercare.planning.urls")),
     path("", include("eldercare.core.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -76,6 +76,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "timebank.export": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.INSPECTOR}),
     "timebank.volunteer": frozenset({R.VOLUNTEER}),
     "timebank.portal": frozenset({R.ELDER, R.FAMILY}),
+    # plan monitoring (规划指标与驾驶舱)
+    "planning.view": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.INSPECTOR}),
+    "planning.enter": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER}),
+    "planning.manage": frozenset({R.CITY_ADMIN}),
+    "planning.exchange": frozenset({R.CITY_ADMIN}),
 }
 
 # Pages by URL name. Pages not listed here must be in PUBLIC_PAGES; a test checks every URL.
@@ -176,6 +181,24 @@ PAGES: dict[str, str] = {
     "timebank:my_donate": "timebank.volunteer",
     "timebank:portal": "timebank.portal",
     "timebank:portal_confirm": "timebank.portal",
+    "planning:dashboard_home": "planning.view",
+    "planning:dashboard": "planning.view",
+    "planning:refresh": "planning.manage",
+    "planning:indicator_detail": "planning.view",
+    "planning:manual_entry_create": "planning.enter",
+    "planning:manual_evidence": "planning.view",
+    "planning:project_list": "planning.view",
+    "planning:project_detail": "planning.view",
+    "planning:project_update": "planning.enter",
+    "planning:funding_list": "planning.view",
+    "planning:funding_create": "planning.manage",
+    "planning:report_list": "planning.view",
+    "planning:report_create": "planning.view",
+    "planning:report_status": "planning.view",
+    "planning:report_download": "planning.view",
+    "planning:exchange": "planning.exchange",
+    "planning:exchange_send": "planning.exchange",
+    "planning:exchange_download": "planning.exchange",
 }
 PUBLIC_PAGES = frozenset(
     {
@@ -188,6 +211,7 @@ PUBLIC_PAGES = frozenset(
         "api-1.0.0:openapi-view",
         "javascript-catalog",
         "timebank:public_totals",
+        "planning:open_data",
     }
 )
 
@@ -223,6 +247,10 @@ API_OPERATIONS: dict[str, str] = {
     "timebank_request_take": "timebank.volunteer",
     "timebank_request_check_in": "timebank.volunteer",
     "timebank_request_check_out": "timebank.volunteer",
+    "planning_indicator_values": "planning.view",
+    "planning_indicator_series": "planning.view",
+    "planning_key_counts": "planning.view",
+    "planning_report_download": "planning.view",
 }
 # Operations called by devices and gateways: authenticated by the device's own token and signed body,
 # not by a role (eldercare.emergency.device_auth).

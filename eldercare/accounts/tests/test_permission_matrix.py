@@ -90,6 +90,10 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         method, kwargs = matrix_page_sample(url_name, Elder.objects.order_by("id").first())
     if url_name.startswith("timebank:"):
         method, kwargs = timebank_page_sample(url_name, user)
+    if url_name.startswith("planning:"):
+        from eldercare.planning.tests.factories import matrix_page_sample as planning_page_sample
+
+        method, kwargs = planning_page_sample(url_name, user)
     return method, reverse(url_name, kwargs=kwargs)
 
 
@@ -213,6 +217,10 @@ API_SAMPLES = {
     "timebank_request_take": ("post", "/api/v1/timebank/requests/{request}/take", {}),
     "timebank_request_check_in": ("post", "/api/v1/timebank/requests/{request}/check-in", {}),
     "timebank_request_check_out": ("post", "/api/v1/timebank/requests/{request}/check-out", {}),
+    "planning_indicator_values": "/api/v1/planning/values?division={division}",
+    "planning_indicator_series": "/api/v1/planning/indicators/PA01/series?division={division}",
+    "planning_key_counts": "/api/v1/planning/key-counts?division={division}",
+    "planning_report_download": "/api/v1/planning/reports/{report}/download?fmt=xlsx",
 }
 
 
@@ -222,6 +230,10 @@ def api_call(client: Client, operation: str, **fmt: object) -> Any:
         from eldercare.assessment.tests.factories import quick_published
 
         fmt["assessment"] = quick_published(Elder.objects.get(pk=fmt["elder"])).pk
+    if "{report}" in str(sample):
+        from eldercare.planning.tests.factories import sample_report
+
+        fmt["report"] = sample_report().pk
     if isinstance(sample, str):
         return client.get(sample.format(**fmt))
     method, url, body = sample
