@@ -16,6 +16,7 @@ from eldercare.core.exceptions import DomainError
 from eldercare.emergency.api import router as emergency_router
 from eldercare.facilities.api import router as facilities_router
 from eldercare.homecare.api import router as homecare_router
+from eldercare.planning.api import router as planning_router
 from eldercare.registry.api import router as registry_router
 from eldercare.supervision.api import router as supervision_router
 from eldercare.timebank.api import router as timebank_router
@@ -41,6 +42,7 @@ api.add_router("/", workforce_router)
 api.add_router("/", supervision_router)
 api.add_router("/", visits_router)
 api.add_router("/", benefits_router)
+api.add_router("/", planning_router)
 
 _STATUS_CODES = {
     400: "bad_request",

@@ -60,6 +60,10 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("benefits:application_list", _("Benefit applications"), "file-earmark-check"),
     NavEntry("benefits:settlement_list", _("Settlements"), "cash-stack"),
     NavEntry("benefits:funds", _("Funds"), "piggy-bank"),
+    NavEntry("planning:dashboard_home", _("Plan dashboard"), "speedometer2"),
+    NavEntry("planning:project_list", _("Key projects"), "building"),
+    NavEntry("planning:report_list", _("Plan reports"), "file-earmark-bar-graph"),
+    NavEntry("planning:exchange", _("Data exchange"), "arrow-left-right"),
 ]
 
 

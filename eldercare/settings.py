@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "eldercare.supervision",
     "eldercare.visits",
     "eldercare.benefits",
+    "eldercare.planning",
 ]
 
 MIDDLEWARE = [

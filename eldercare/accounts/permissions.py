@@ -187,6 +187,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "benefits.settle": frozenset({R.CITY_ADMIN}),
     "benefits.funds": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.INSPECTOR}),
     "benefits.budget": frozenset({R.CITY_ADMIN}),
+    # plan monitoring (规划指标与驾驶舱)
+    "planning.view": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.INSPECTOR}),
+    "planning.enter": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER}),
+    "planning.manage": frozenset({R.CITY_ADMIN}),
+    "planning.exchange": frozenset({R.CITY_ADMIN}),
 }
 
 # Pages by URL name. Pages not listed here must be in PUBLIC_PAGES; a test checks every URL.
@@ -415,6 +420,24 @@ PAGES: dict[str, str] = {
     "benefits:batch_return": "benefits.settle",
     "benefits:funds": "benefits.funds",
     "benefits:budget_set": "benefits.budget",
+    "planning:dashboard_home": "planning.view",
+    "planning:dashboard": "planning.view",
+    "planning:refresh": "planning.manage",
+    "planning:indicator_detail": "planning.view",
+    "planning:manual_entry_create": "planning.enter",
+    "planning:manual_evidence": "planning.view",
+    "planning:project_list": "planning.view",
+    "planning:project_detail": "planning.view",
+    "planning:project_update": "planning.enter",
+    "planning:funding_list": "planning.view",
+    "planning:funding_create": "planning.manage",
+    "planning:report_list": "planning.view",
+    "planning:report_create": "planning.view",
+    "planning:report_status": "planning.view",
+    "planning:report_download": "planning.view",
+    "planning:exchange": "planning.exchange",
+    "planning:exchange_send": "planning.exchange",
+    "planning:exchange_download": "planning.exchange",
 }
 PUBLIC_PAGES = frozenset(
     {
@@ -436,6 +459,7 @@ PUBLIC_PAGES = frozenset(
         "supervision:complaint_public",
         "supervision:complaint_follow",
         "benefits:public_list",
+        "planning:open_data",
     }
 )
 
@@ -526,6 +550,10 @@ API_OPERATIONS: dict[str, str] = {
     "benefit_settlement_run": "benefits.settle",
     "benefit_settlement_lines": "benefits.settle",
     "benefit_funds": "benefits.funds",
+    "planning_indicator_values": "planning.view",
+    "planning_indicator_series": "planning.view",
+    "planning_key_counts": "planning.view",
+    "planning_report_download": "planning.view",
 }
 # Operations called by devices and gateways: authenticated by the device's own token and signed body,
 # not by a role (eldercare.emergency.device_auth).

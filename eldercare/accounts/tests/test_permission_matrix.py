@@ -111,6 +111,10 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         from eldercare.benefits.tests.factories import matrix_page_sample as benefits_page_sample
 
         method, kwargs = benefits_page_sample(url_name, Elder.objects.order_by("id").first())
+    if url_name.startswith("planning:"):
+        from eldercare.planning.tests.factories import matrix_page_sample as planning_page_sample
+
+        method, kwargs = planning_page_sample(url_name, user)
     return method, reverse(url_name, kwargs=kwargs)
 
 
@@ -310,6 +314,10 @@ API_SAMPLES = {
     "benefit_settlement_run": ("post", "/api/v1/benefits/settlements/2020-01/run", {}),
     "benefit_settlement_lines": "/api/v1/benefits/settlements/{period}/lines",
     "benefit_funds": "/api/v1/benefits/funds",
+    "planning_indicator_values": "/api/v1/planning/values?division={division}",
+    "planning_indicator_series": "/api/v1/planning/indicators/PA01/series?division={division}",
+    "planning_key_counts": "/api/v1/planning/key-counts?division={division}",
+    "planning_report_download": "/api/v1/planning/reports/{report}/download?fmt=xlsx",
 }
 
 
@@ -329,6 +337,10 @@ def api_call(client: Client, operation: str, **fmt: object) -> Any:
         from eldercare.benefits.tests.factories import matrix_api_sample
 
         fmt.update(matrix_api_sample(Elder.objects.get(pk=fmt["elder"])))
+    if "{report}" in str(sample):
+        from eldercare.planning.tests.factories import sample_report
+
+        fmt["report"] = sample_report().pk
     if isinstance(sample, str):
         return client.get(sample.format(**fmt))
     method, url, body = sample
