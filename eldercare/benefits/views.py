@@ -268,11 +268,11 @@ def suspension_decide(request: ScopedRequest, suspension_id: int) -> HttpRespons
         Suspension.objects.for_scope(request.scope).select_related("settlement"), pk=suspension_id
     )
     try:
-        if request.POST.get("all"):
+        if request.POST.get("confirm_all"):
             services.suspensions_decide_all(
                 settlement=suspension.settlement,
                 reason=suspension.reason,
-                confirm=request.POST.get("confirm") == "1",
+                confirm=True,
                 actor=request.user,
             )
         else:

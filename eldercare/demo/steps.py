@@ -57,8 +57,16 @@ def demo_reset(func: DemoReset) -> DemoReset:
 
 
 def registered_resets() -> list[DemoReset]:
-    autodiscover_modules("demo")
-    return [_RESETS[name] for name in sorted(_RESETS)]
+    """The resets in the reverse order of the steps that built the rows: a later step's rows (a provider's
+    staff) refer to an earlier step's (the provider), so they must go first."""
+    steps = registered_steps()
+
+    def built_at(name: str) -> tuple[int, str]:
+        module = name.rsplit(".", 1)[0]
+        orders = [order for order, step, _s in steps if step.rsplit(".", 1)[0] == module]
+        return (min(orders, default=0), name)
+
+    return [_RESETS[name] for name in sorted(_RESETS, key=built_at, reverse=True)]
 
 
 def registered_steps() -> list[tuple[int, str, DemoStep]]:

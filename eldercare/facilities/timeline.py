@@ -15,6 +15,8 @@ def facilities_entries(elder: Any, principal: Any) -> list[TimelineEntry]:
 
     from eldercare.facilities.models import Incident, Residency, WaitlistApplication, WaitlistOffer
 
+    if principal is None or not principal.can("facilities.view"):
+        return []
     entries: list[TimelineEntry] = []
     for stay in Residency.objects.filter(elder=elder).select_related("facility", "bed")[:100]:
         entries.append(

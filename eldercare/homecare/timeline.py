@@ -20,7 +20,7 @@ def _at(day: Any) -> datetime:
 @timeline_source
 def homecare_entries(elder: Any, principal: Any) -> list[TimelineEntry]:
     """Three queries: the latest orders, adaptations and family beds of the elder."""
-    if not principal.can("homecare.view"):
+    if principal is None or not principal.can("homecare.view"):
         return []
     entries = [
         TimelineEntry(

@@ -13,7 +13,7 @@ from eldercare.supervision.models import Complaint
 
 @timeline_source
 def supervision_complaints(elder: Any, principal: Any) -> list[TimelineEntry]:
-    if not principal.can("supervision.complaints"):
+    if principal is None or not principal.can("supervision.complaints"):
         return []
     rows = Complaint.objects.filter(elder=elder).order_by("-received_at")[:50]
     return [

@@ -13,7 +13,7 @@ from eldercare.timebank.models import ServiceRequest
 
 @timeline_source
 def timebank_services(elder: Any, principal: Any) -> list[TimelineEntry]:
-    if not principal.can("timebank.view"):
+    if principal is None or not principal.can("timebank.view"):
         return []
     rows = ServiceRequest.objects.filter(elder=elder).order_by("-scheduled_at")[:50]
     return [

@@ -242,6 +242,7 @@ def test_an_operator_reports_live_through_the_api(client: Client) -> None:
 
 
 def test_the_elder_timeline_shows_admission_incident_and_discharge() -> None:
+    from eldercare.accounts.principal import principal_for_user
     from eldercare.registry.timeline import elder_timeline
 
     facility = make_facility(beds={"nursing": 1})
@@ -250,5 +251,7 @@ def test_the_elder_timeline_shows_admission_incident_and_discharge() -> None:
         facility=facility, elder=stay.elder, kind="fall", occurred_at=timezone.now(), actor=None
     )
     services.resident_discharge(residency=stay, reason="home", actor=None)
-    kinds = {e.kind for e in elder_timeline(elder=stay.elder, principal=None) if e.source == "facilities"}
+    officer = principal_for_user(UserFactory(role=Role.CITY_ADMIN, division=division("4407")))
+    kinds = {e.kind for e in elder_timeline(elder=stay.elder, principal=officer) if e.source == "facilities"}
     assert kinds == {"admission", "incident", "discharge"}
+    assert not [e for e in elder_timeline(elder=stay.elder, principal=None) if e.source == "facilities"]

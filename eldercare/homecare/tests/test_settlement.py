@@ -132,7 +132,9 @@ def test_a_call_back_denying_a_settled_service_adds_a_correction_line_to_the_nex
     paid = services.settlement_run(provider=provider, period=older, actor=None)
     assert paid.subsidy_fen == 4000
     # when the call-back says the service never happened
-    callback = QualityCallback.objects.create(order=order, division_id=order.division_id)
+    callback, _ = QualityCallback.objects.get_or_create(
+        order=order, defaults={"division_id": order.division_id}
+    )
     services.callback_record(callback=callback, reached=True, service_happened=False, actor=None)
     # then the original line stays, and a negative correction line goes into the next settlement
     correction = SettlementLine.objects.get(order=order, kind=LineKind.CORRECTION)

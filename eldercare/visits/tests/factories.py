@@ -95,7 +95,9 @@ def visit_input(day: date | None = None, **fields: Any) -> services.VisitInput:
     fields.setdefault(
         "checklist", {"health": {"level": "ok", "note": ""}, "mood": {"level": "ok", "note": ""}}
     )
-    return services.VisitInput(visited_at=at(day or timezone.localdate()), **fields)
+    # Without a day: today at 10:00, or now when the suite runs before ten (never in the future).
+    visited_at = at(day) if day else min(at(timezone.localdate()), timezone.now())
+    return services.VisitInput(visited_at=visited_at, **fields)
 
 
 def record_visit(
