@@ -329,6 +329,7 @@ PAGES: dict[str, str] = {
     "homecare:provider_list": "homecare.view",
     "homecare:provider_create": "homecare.manage",
     "homecare:provider_detail": "homecare.view",
+    "homecare:worker_add": "homecare.dispatch",
     "homecare:statement": "homecare.view",
     "homecare:settlement_list": "homecare.view",
     "homecare:settlement_detail": "homecare.view",

@@ -15,6 +15,7 @@ Conventions (each one is policy, not code, where a city could differ):
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -48,11 +49,11 @@ class Month:
 
     @property
     def last(self) -> date:
-        return self.next().first - timedelta(days=1)
+        return date(self.year, self.month, self.days)
 
     @property
     def days(self) -> int:
-        return self.last.day
+        return calendar.monthrange(self.year, self.month)[1]
 
     def next(self) -> Month:
         return Month(self.year + self.month // 12, self.month % 12 + 1)

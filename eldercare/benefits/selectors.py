@@ -117,7 +117,7 @@ def snapshot_from_row(
     )
 
 
-def groups_of(elder_ids: list[int]) -> dict[int, set[str]]:
+def groups_of(elder_ids: list[int] | QuerySet[Any]) -> dict[int, set[str]]:
     found: dict[int, set[str]] = defaultdict(set)
     for elder_id, group in ElderGroupMembership.objects.filter(elder_id__in=elder_ids).values_list(
         "elder_id", "group"
@@ -126,7 +126,7 @@ def groups_of(elder_ids: list[int]) -> dict[int, set[str]]:
     return found
 
 
-def level_histories(elder_ids: list[int]) -> dict[int, list[rules.LevelFact]]:
+def level_histories(elder_ids: list[int] | QuerySet[Any]) -> dict[int, list[rules.LevelFact]]:
     """Every published (and later superseded) ability level of these elders, with its publication day."""
     found: dict[int, list[rules.LevelFact]] = defaultdict(list)
     rows = Assessment.objects.filter(

@@ -211,8 +211,10 @@ class PolicyVersion(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
     )
-    reason = models.CharField(_("reason"), max_length=300)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    # Text, not a bounded CharField: a source cites documents and their sections, and SQLite would not
+    # enforce a length that PostgreSQL then refuses.
+    reason = models.TextField(_("reason"))
+    source = models.TextField(_("source"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -1,10 +1,9 @@
 """May this worker be sent to an elder's home?
 
-`worker_may_be_assigned(worker)` is the one check every assignment goes through. Until the workforce registry
-(从业人员, issue in parallel) is merged it reads the worker's own fields: active, and not marked as being
-on the
-joint-punishment list (联合惩戒, `blocked_reason`). The lead points it at workforce's blacklist and credit
-record when merging; callers do not change.
+`worker_may_be_assigned(worker)` is the one check every assignment goes through: the worker is active, the
+provider is active, and the person is not on the joint-punishment list (联合惩戒) — read from the workforce
+registry for a linked worker (one indexed query), or from the hand-set `blocked_reason` for one without an ID
+number on file.
 """
 
 from __future__ import annotations
@@ -32,4 +31,9 @@ def worker_may_be_assigned(worker: ProviderWorker) -> Eligibility:
         return Eligibility(False, "worker_blacklisted")
     if not worker.provider.is_active:
         return Eligibility(False, "provider_inactive")
+    if worker.registered_worker_id is not None:
+        from eldercare.workforce.selectors import worker_is_blacklisted
+
+        if worker_is_blacklisted(worker=worker.registered_worker):
+            return Eligibility(False, "worker_blacklisted")
     return Eligibility(True)

@@ -148,8 +148,8 @@ class CatalogueItem(TimeStampedModel):
 class ProviderWorker(TimeStampedModel):
     """服务人员: a provider's home-care worker.
 
-    Kept here until the workforce registry (从业人员) is merged; the lead links it there and points
-    `homecare.eligibility.worker_may_be_assigned` at the workforce blacklist (联合惩戒).
+    Added with a resident ID number, the worker is linked to the workforce registry (从业人员), whose
+    joint-punishment list (联合惩戒) `homecare.eligibility.worker_may_be_assigned` reads at each assignment.
     `schedule` holds weekly working hours: {"mon": [["08:00", "12:00"], ["14:00", "18:00"]], …}.
     """
 
@@ -178,7 +178,18 @@ class ProviderWorker(TimeStampedModel):
         _("blocked (联合惩戒)"),
         max_length=200,
         blank=True,
-        help_text=_("Set while the worker is on the joint-punishment list; until workforce is linked."),
+        help_text=_("Set by hand for a worker not in the workforce registry."),
+    )
+    registered_worker = models.ForeignKey(
+        "workforce.Worker",
+        verbose_name=_("workforce registry record"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="homecare_roles",
+        help_text=_(
+            "The person in the workforce registry (从业人员); the joint-punishment list is read there."
+        ),
     )
 
     objects = ScopedQuerySet.as_manager()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("providers/", views.provider_list, name="provider_list"),
     path("providers/new/", views.provider_create, name="provider_create"),
     path("providers/<int:provider_id>/", views.provider_detail, name="provider_detail"),
+    path("providers/<int:provider_id>/workers/", views.worker_add, name="worker_add"),
     path("providers/<int:provider_id>/statement/", views.statement, name="statement"),
     path("providers/<int:provider_id>/settle/", views.settlement_run, name="settlement_run"),
     path("settlements/", views.settlement_list, name="settlement_list"),

@@ -36,6 +36,7 @@ from eldercare.homecare.choices import (
     OrderStatus,
     ProviderKind,
     ServiceType,
+    Skill,
 )
 from eldercare.homecare.models import CatalogueItem, ProviderWorker
 from eldercare.registry.selectors import access_elder
@@ -290,10 +291,33 @@ def provider_detail(request: ScopedRequest, provider_id: int) -> HttpResponse:
             "contracts": provider.contracts.select_related("purchaser"),
             "catalogue": provider.catalogue.all(),
             "workers": provider.workers.all(),
+            "skills": Skill.choices,
+            "may_hire": request.principal.can("homecare.dispatch"),
             "settlements": provider.settlements.all()[:24],
             "pending": selectors.pending_corrections(provider=provider).count(),
         },
     )
+
+
+@require_POST
+@require_page("homecare:worker_add")
+@refusals_as_messages
+def worker_add(request: ScopedRequest, provider_id: int) -> HttpResponse:
+    """A provider hires a worker: with an ID number the joint-punishment list is checked first."""
+    provider = selectors.access_provider(scope=request.scope, provider_id=provider_id)
+    name = request.POST.get("name", "").strip()
+    if not name:
+        raise DomainError("homecare_worker_name_missing", _("Enter the worker's name."), status=422)
+    services.worker_add(
+        provider=provider,
+        name=name,
+        id_number=request.POST.get("id_number", "").strip(),
+        phone=request.POST.get("phone", "").strip(),
+        skills=[skill for skill in request.POST.getlist("skills") if skill in Skill.values],
+        actor=request.user,
+    )
+    messages.success(request, _("Worker added."))
+    return redirect("homecare:provider_detail", provider.pk)
 
 
 @require_page("homecare:statement")

@@ -52,16 +52,13 @@ def operations_policy(on: date | None = None) -> tuple[dict[str, Any], int]:
 
 
 def assessment_levels(elder_ids: Iterable[int], *, on: date) -> dict[int, int | None]:
-    """The elders' current GB/T 42195 ability levels, for the tier rules (None: not known).
+    """The elders' current GB/T 42195 ability levels, for the tier rules (None: never assessed, or the
+    result has expired). One query."""
+    from eldercare.assessment.selectors import current_levels
 
-    The assessment module is built on another branch; until it is merged this answers None for every
-    elder. Lead, after merging, connect it in one place (here):
-
-        from eldercare.assessment.selectors import current_levels
-        levels = current_levels(ids, on=on)
-        return {i: (levels[i].level if i in levels and not levels[i].expired else None) for i in ids}
-    """
-    return dict.fromkeys(elder_ids)
+    ids = list(elder_ids)
+    levels = current_levels(ids, on=on)
+    return {i: (levels[i].level if i in levels and not levels[i].expired else None) for i in ids}
 
 
 def working_days(first: date, last: date) -> list[date]:

@@ -4,7 +4,7 @@ Idempotent per period: a regular line is unique per (settlement, entitlement, ki
 only inserts what is missing; corrections are computed as "what the rule says now minus what is booked",
 so a second run finds nothing to correct. Lines are never edited in amount; only their payment status moves.
 Set-based: entitlements are read in id-ordered batches with their elders joined, groups and levels one query
-per batch, lines written with bulk_create.
+per batch, regular lines written with COPY (`core.bulk.copy_insert`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from eldercare.benefits import rules
@@ -40,6 +40,7 @@ from eldercare.benefits.selectors import (
     snapshot_from_row,
 )
 from eldercare.core.audit import audit_record
+from eldercare.core.bulk import copy_insert_rows
 from eldercare.core.exceptions import DomainError
 from eldercare.registry.choices import ElderStatus
 
@@ -71,8 +72,13 @@ def _batches(qs: Any, fields: tuple[str, ...]) -> Iterator[list[dict[str, Any]]]
         last = rows[-1]["id"]
 
 
-def _snapshots(rows: list[dict[str, Any]], city: str) -> dict[int, rules.ElderSnapshot]:
-    elder_ids = list({r["elder_id"] for r in rows})
+def _snapshots(
+    rows: list[dict[str, Any]], city: str, *, elders: QuerySet[Any] | None = None
+) -> dict[int, rules.ElderSnapshot]:
+    """Rule snapshots of the rows' elders; `elders` (a subquery of their ids) spares a long id list."""
+    elder_ids: list[int] | QuerySet[Any] = (
+        elders if elders is not None else list({r["elder_id"] for r in rows})
+    )
     groups = groups_of(elder_ids)
     levels = level_histories(elder_ids)
     return {
@@ -89,6 +95,12 @@ def _snapshots(rows: list[dict[str, Any]], city: str) -> dict[int, rules.ElderSn
 
 
 def _line(
+    settlement: Settlement, row: dict[str, Any], programme: rules.Programme, **fields: Any
+) -> PaymentLine:
+    return PaymentLine(**_line_values(settlement, row, programme, **fields))
+
+
+def _line_values(
     settlement: Settlement,
     row: dict[str, Any],
     programme: rules.Programme,
@@ -99,22 +111,23 @@ def _line(
     version_id: int,
     tier: str,
     reasons: list[str],
-) -> PaymentLine:
-    return PaymentLine(
-        settlement=settlement,
-        entitlement_id=row["id"],
-        elder_id=row["elder_id"],
-        programme_code=programme.code,
-        kind=kind,
-        for_period=for_period.first,
-        amount_fen=amount,
-        payment_form=programme.payment_form,
-        rule_version_id=version_id,
-        tier=tier[:40],
-        reasons=reasons,
-        division_code=row["division_code"],
-        district_code=row["division_code"][:6],
-    )
+) -> dict[str, Any]:
+    """A payment line's columns (by attname), for `PaymentLine(**…)` or a COPY row."""
+    return {
+        "settlement_id": settlement.pk,
+        "entitlement_id": row["id"],
+        "elder_id": row["elder_id"],
+        "programme_code": programme.code,
+        "kind": kind,
+        "for_period": for_period.first,
+        "amount_fen": amount,
+        "payment_form": programme.payment_form,
+        "rule_version_id": version_id,
+        "tier": tier[:40],
+        "reasons": reasons,
+        "division_code": row["division_code"],
+        "district_code": row["division_code"][:6],
+    }
 
 
 # ---- pre-settlement checks ----------------------------------------------------------------------
@@ -277,8 +290,10 @@ def _regular(
         report.already_there += sum(1 for r in rows if r["id"] in existing)
         if not todo:
             continue
-        snaps = _snapshots(todo, city)
-        lines: list[PaymentLine] = []
+        # the batch's elders as a subquery: no list of thousands of ids to render into SQL
+        batch_elders = qs.filter(pk__gte=rows[0]["id"], pk__lte=rows[-1]["id"]).values("elder_id")
+        snaps = _snapshots(todo, city, elders=batch_elders)
+        lines: list[dict[str, Any]] = []
         flagged: list[Suspension] = []
         for row in todo:
             programme = programmes.programmes[row["programme_code"]]
@@ -291,7 +306,7 @@ def _regular(
             )
             if decision.eligible and decision.amount_fen > 0:
                 lines.append(
-                    _line(
+                    _line_values(
                         settlement,
                         row,
                         programme,
@@ -318,7 +333,7 @@ def _regular(
                         detail="; ".join(decision.reasons)[-300:],
                     )
                 )
-        PaymentLine.objects.bulk_create(lines, batch_size=BATCH, ignore_conflicts=True)
+        copy_insert_rows(PaymentLine, lines)  # `existing` and the settlement's row lock rule out duplicates
         Suspension.objects.bulk_create(flagged, batch_size=2000, ignore_conflicts=True)
         report.regular += len(lines)
         report.suspended += len(flagged)

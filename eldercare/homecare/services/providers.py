@@ -117,8 +117,27 @@ def worker_add(
     schedule: dict[str, Any] | None = None,
     user: Any = None,
     service_divisions: list[str] | None = None,
+    id_number: str = "",
 ) -> ProviderWorker:
+    """Add a worker to a provider. With a resident ID number the person is first checked against the
+    joint-punishment list (refused with 409 when listed) and linked to — or entered in — the workforce
+    registry, so a later listing stops their assignments too."""
+    registered = None
+    if id_number:
+        from eldercare.workforce import services as workforce
+        from eldercare.workforce.choices import StaffCategory
+
+        workforce.assert_worker_may_work(id_number=id_number)
+        registered = workforce.worker_by_id_number(id_number) or workforce.worker_register(
+            name=name,
+            id_number=id_number,
+            category=StaffCategory.NURSING_WORKER,
+            division=provider.division,
+            phone=phone,
+            actor=actor,
+        )
     worker = ProviderWorker.objects.create(
+        registered_worker=registered,
         provider=provider,
         name=name,
         phone=phone,
@@ -233,8 +252,9 @@ def care_plans_generate_week(*, week_of: date, actor: Any, plans: Any = None) ->
 
 @transaction.atomic
 def worker_block(*, worker: ProviderWorker, reason: str, actor: Any) -> ProviderWorker:
-    """Mark a worker as on the joint-punishment list (联合惩戒) until the workforce registry is linked;
-    `worker_may_be_assigned` then refuses every assignment. An empty reason lifts the mark."""
+    """Mark a worker without an ID number on file as on the joint-punishment list (联合惩戒);
+    `worker_may_be_assigned` then refuses every assignment. An empty reason lifts the mark. Linked workers
+    are listed in the workforce registry instead."""
     worker.blocked_reason = reason[:200]
     worker.save(update_fields=["blocked_reason", "updated_at"])
     audit_record(actor=actor, action="homecare.worker_blocked", target=worker, changes={"reason": reason})

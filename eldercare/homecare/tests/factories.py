@@ -156,6 +156,7 @@ POST_PAGES = frozenset(
         "homecare:inspection_add",
         "homecare:bed_action",
         "homecare:adaptation_action",
+        "homecare:worker_add",
     }
 )
 
@@ -237,6 +238,7 @@ PAGE_ARGS = {
     "worker_action": "order_id",
     "portal_confirm": "order_id",
     "provider_detail": "provider_id",
+    "worker_add": "provider_id",
     "statement": "provider_id",
     "settlement_run": "provider_id",
     "settlement_detail": "settlement_id",

@@ -25,12 +25,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import JSONField
+from django.db import transaction
 from django.utils import timezone
 
 from eldercare.core.audit import audit_record
-from eldercare.core.crypto import EncryptedTextField
+from eldercare.core.bulk import copy_insert
 from eldercare.core.exceptions import DomainError
 from eldercare.core.ids import ResidentId, is_valid_phone, mask_phone, normalise_phone
 from eldercare.core.models import Division, DivisionLevel
@@ -391,7 +390,7 @@ class ImportRun:
         self.review(reviews)
         self.counts["created"] += len(creates)
         if self.writing and creates:
-            insert_elders(creates)
+            copy_insert(Elder, creates)
         db_fields = set()
         for f in changed_fields:
             db_fields |= {
@@ -662,35 +661,6 @@ class ImportRun:
                 chunk = []
         if chunk:
             handler(chunk)
-
-
-def insert_elders(elders: list[Elder]) -> None:
-    """Insert new elders: COPY on PostgreSQL (no per-row SQL rendering), bulk_create elsewhere.
-
-    The values are prepared by each field (so encryption and JSON go through the same code as the
-    ORM); only the statement differs. Primary keys are not read back: callers need none.
-    """
-    if connection.vendor != "postgresql":
-        Elder.objects.bulk_create(elders, batch_size=2000)
-        return
-    now = timezone.now()
-    fields = [f for f in Elder._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-    # fields whose Python value is not what the column stores: ciphertext, JSON
-    prepared = {f.attname for f in fields if isinstance(f, EncryptedTextField | JSONField)}
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        with raw.copy(f"COPY {Elder._meta.db_table} ({columns}) FROM STDIN") as copy:
-            for elder in elders:
-                elder.created_at = elder.updated_at = now
-                copy.write_row(
-                    [
-                        f.get_db_prep_save(getattr(elder, f.attname), connection)
-                        if f.attname in prepared
-                        else getattr(elder, f.attname)
-                        for f in fields
-                    ]
-                )
 
 
 def parse_date_any(text: str, column: str) -> date:

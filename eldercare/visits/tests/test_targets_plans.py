@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -159,7 +160,7 @@ def test_a_plan_made_late_in_the_month_asks_only_for_what_can_still_be_done() ->
     assert tasks and all(t.due_on >= TODAY and t.deadline >= TODAY for t in tasks)
 
 
-def test_the_command_plans_a_month_and_the_task_runs_through_the_worker() -> None:
+def test_the_command_plans_a_month_and_the_task_runs_through_the_worker(settings: Any) -> None:
     special_elder(economic_status="tekun", living_situation="other")
     make_visitor()
     out = StringIO()
@@ -167,14 +168,30 @@ def test_the_command_plans_a_month_and_the_task_runs_through_the_worker() -> Non
     assert "2026-12: 1 visits added" in out.getvalue()
     call_command("visits_plan", "--month", "2026-12", stdout=out)
     assert "2026-12: 0 visits added, 1 already planned" in out.getvalue()
-    # and the same through the task worker (django-tasks, database backend)
-    from django_tasks_db.models import DBTaskResult
-
+    # and the same as a task: stored for the worker by the database backend …
     from eldercare.visits.tasks import visits_plan_month
 
-    visits_plan_month.enqueue("2027-01-01")
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=StringIO())
-    result = DBTaskResult.objects.get(task_path__endswith="visits_plan_month")
-    assert result.status == "SUCCESSFUL", result.traceback
+    assert visits_plan_month.enqueue("2027-01-01").status == "READY"
+    assert not VisitTask.objects.filter(month=date(2027, 1, 1)).exists()
+    # … and run as a worker runs it (the immediate backend: `db_worker` closes the test's connection)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    assert visits_plan_month.enqueue("2027-01-01").status == "SUCCESSFUL"
     assert VisitTask.objects.filter(month=date(2027, 1, 1)).count() == 1
     assert timezone.localdate() >= date(2026, 1, 1)
+
+
+def test_a_published_ability_level_raises_the_tier_until_the_result_expires() -> None:
+    from eldercare.assessment.models import Assessment
+    from eldercare.assessment.tests.factories import quick_published
+
+    # given two elders living alone, one assessed as severely impaired (level 3) and one whose result expired
+    impaired, expired = special_elder(), special_elder()
+    Assessment.objects.filter(pk=quick_published(impaired).pk).update(level=3)
+    Assessment.objects.filter(pk=quick_published(expired).pk).update(
+        level=3, valid_until=TODAY - timedelta(days=1)
+    )
+    # when the sync runs
+    services.targets_sync(today=TODAY)
+    # then the level counts only while it holds
+    assert tier_of(impaired) == "key" and "ability:3" in VisitTarget.objects.get(elder=impaired).rule_reasons
+    assert tier_of(expired) == "general"

@@ -1,0 +1,72 @@
+"""Bulk insertion for city-scale writes (imports, settlements): PostgreSQL COPY, bulk_create elsewhere.
+
+`bulk_create` renders every value into SQL text on the client and needs a model instance per row; at
+hundreds of thousands of rows that, not the database, is the cost. COPY streams plain rows instead. Values
+are still prepared by each field (so encryption and JSON go through the same code as the ORM); only the
+statement differs. Primary keys are not read back, and conflicts are not ignored: callers decide
+beforehand what is new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+from eldercare.core.crypto import EncryptedTextField
+
+
+def copy_insert(model: type[models.Model], objects: Iterable[models.Model], *, batch_size: int = 2000) -> int:
+    """Insert unsaved instances of `model`; returns how many rows were written."""
+    if connection.vendor != "postgresql":
+        instances = list(objects)
+        model._default_manager.bulk_create(instances, batch_size=batch_size)
+        return len(instances)
+    fields = _fields(model)
+    return _copy(model, fields, ({f.attname: getattr(obj, f.attname) for f in fields} for obj in objects))
+
+
+def copy_insert_rows(
+    model: type[models.Model], rows: Iterable[Mapping[str, Any]], *, batch_size: int = 2000
+) -> int:
+    """Insert rows given as {attname: value} (missing columns take the field's default) without building a
+    model instance per row; returns how many rows were written."""
+    if connection.vendor != "postgresql":
+        return copy_insert(model, (model(**row) for row in rows), batch_size=batch_size)
+    return _copy(model, _fields(model), rows)
+
+
+def _fields(model: type[models.Model]) -> list[Any]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _copy(model: type[models.Model], fields: list[Any], rows: Iterable[Mapping[str, Any]]) -> int:
+    now = timezone.now()
+    stamped = {
+        f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    }
+    # fields whose Python value is not what the column stores: ciphertext, JSON
+    prepared = {f.attname for f in fields if isinstance(f, EncryptedTextField | models.JSONField)}
+    defaults = {f.attname: f.get_default() for f in fields}  # "" for text columns without one
+
+    def values(row: Mapping[str, Any]) -> Iterator[Any]:
+        for f in fields:
+            value = row.get(f.attname, defaults.get(f.attname))
+            if value is None and f.attname in stamped:
+                value = now
+            yield f.get_db_prep_save(value, connection) if f.attname in prepared else value
+
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    written = 0
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+        ) as copy,
+    ):
+        for row in rows:
+            copy.write_row(list(values(row)))
+            written += 1
+    return written
