@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from eldercare.core.scope import ScopedQuerySet
 
@@ -201,7 +202,7 @@ class PolicyVersion(models.Model):
     profile = models.ForeignKey(CityProfile, verbose_name=_("city profile"), on_delete=models.PROTECT)
     key = models.CharField(_("key"), max_length=100)
     version = models.PositiveIntegerField(_("version"))
-    value = models.JSONField(_("value"))
+    value = models.JSONField(pgettext_lazy("policy parameter", "value"))
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     changed_by = models.ForeignKey(
@@ -212,7 +213,9 @@ class PolicyVersion(models.Model):
         on_delete=models.SET_NULL,
     )
     reason = models.CharField(_("reason"), max_length=300)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(
+        pgettext_lazy("basis of a rule or figure", "source"), max_length=300, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
