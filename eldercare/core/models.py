@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from eldercare.core.scope import ScopedQuerySet
 
@@ -201,7 +202,7 @@ class PolicyVersion(models.Model):
     profile = models.ForeignKey(CityProfile, verbose_name=_("city profile"), on_delete=models.PROTECT)
     key = models.CharField(_("key"), max_length=100)
     version = models.PositiveIntegerField(_("version"))
-    value = models.JSONField(_("value"))
+    value = models.JSONField(pgettext_lazy("policy parameter", "value"))
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     changed_by = models.ForeignKey(
@@ -214,7 +215,7 @@ class PolicyVersion(models.Model):
     # Text, not a bounded CharField: a source cites documents and their sections, and SQLite would not
     # enforce a length that PostgreSQL then refuses.
     reason = models.TextField(_("reason"))
-    source = models.TextField(_("source"), blank=True)
+    source = models.TextField(pgettext_lazy("basis of a rule or figure", "source"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

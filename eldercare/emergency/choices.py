@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DeviceKind(models.TextChoices):
@@ -92,7 +93,7 @@ class CallResult(models.TextChoices):
     ANSWERED = "answered", _("answered")
     NO_ANSWER = "no_answer", _("no answer")
     BUSY = "busy", _("busy")
-    FAILED = "failed", _("failed")
+    FAILED = "failed", pgettext_lazy("call result", "failed")
 
 
 class AlarmEventKind(models.TextChoices):

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FacilityKind(models.TextChoices):
@@ -52,7 +53,7 @@ class FilingKind(models.TextChoices):
 class FilingStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     SUBMITTED = "submitted", _("submitted")
-    ACCEPTED = "accepted", _("accepted")
+    ACCEPTED = "accepted", pgettext_lazy("filing status", "accepted")
     RETURNED = "returned", _("returned for correction")
 
 
@@ -154,7 +155,7 @@ OPEN_APPLICATION_STATUSES = (ApplicationStatus.WAITING, ApplicationStatus.OFFERE
 
 class OfferStatus(models.TextChoices):
     PENDING = "pending", _("waiting for an answer")
-    ACCEPTED = "accepted", _("accepted")
+    ACCEPTED = "accepted", pgettext_lazy("bed offer status", "accepted")
     DECLINED = "declined", _("declined")
     EXPIRED = "expired", _("timed out")
     WITHDRAWN = "withdrawn", _("withdrawn")

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from eldercare.core.models import Division, Organisation, TimeStampedModel
 from eldercare.core.scope import ScopedQuerySet
@@ -49,7 +50,10 @@ class Facility(TimeStampedModel):
         _("profit type"), max_length=16, choices=ProfitType.choices, default=ProfitType.NON_PROFIT
     )
     operator = models.ForeignKey(
-        Organisation, verbose_name=_("operator"), on_delete=models.PROTECT, related_name="facilities"
+        Organisation,
+        verbose_name=pgettext_lazy("operating organisation", "operator"),
+        on_delete=models.PROTECT,
+        related_name="facilities",
     )
     division = models.ForeignKey(
         Division, verbose_name=_("division"), on_delete=models.PROTECT, related_name="+"
@@ -167,7 +171,7 @@ class Licence(FacilityScoped):
     """证照: a licence or certificate (fire safety, food, medical …) with its expiry date."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=LicenceKind.choices)
-    number = models.CharField(_("number"), max_length=64)
+    number = models.CharField(pgettext_lazy("licence number", "number"), max_length=64)
     issued_by = models.CharField(_("issued by"), max_length=120, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True, db_index=True)
@@ -324,7 +328,9 @@ class RatingSheet(models.Model):
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
     valid_from = models.DateField(_("valid from"))
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(
+        pgettext_lazy("basis of a rule or figure", "source"), max_length=300, blank=True
+    )
     definition = models.JSONField(_("definition"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

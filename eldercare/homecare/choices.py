@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProviderKind(models.TextChoices):
@@ -146,7 +147,7 @@ class AdaptationStatus(models.TextChoices):
     SURVEYED = "surveyed", _("surveyed")
     PLANNED = "planned", _("plan approved")
     IN_WORKS = "in_works", _("works under way")
-    ACCEPTED = "accepted", _("accepted")
+    ACCEPTED = "accepted", pgettext_lazy("home adaptation stage", "accepted")
     SUBSIDISED = "subsidised", _("subsidy paid")
     REJECTED = "rejected", _("rejected")
     WITHDRAWN = "withdrawn", _("withdrawn")

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from eldercare.core.crypto import EncryptedTextField
 from eldercare.core.ids import mask_name
@@ -474,7 +475,10 @@ class Canteen(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=128)
     operator = models.ForeignKey(
-        Organisation, verbose_name=_("operator"), on_delete=models.PROTECT, related_name="+"
+        Organisation,
+        verbose_name=pgettext_lazy("operating organisation", "operator"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     division = models.ForeignKey(
         Division, verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
@@ -483,7 +487,7 @@ class Canteen(TimeStampedModel):
     delivers = models.BooleanField(_("delivers meals"), default=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
-    is_active = models.BooleanField(_("open"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("canteen is operating", "open"), default=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_division_field: ClassVar[str | None] = "division"

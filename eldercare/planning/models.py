@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from eldercare.core.models import Division, TimeStampedModel
 from eldercare.core.scope import ScopedQuerySet
@@ -147,7 +148,7 @@ class KeyCount(models.Model):
     """关键数据 (pre-aggregated): one key count (elders aged 80–89, alarms, time-bank hours …) per
     division × month. Stock counts are as of the month's end, flow counts sum over the month."""
 
-    key = models.CharField(_("key"), max_length=64)
+    key = models.CharField(pgettext_lazy("key count", "key"), max_length=64)
     division = models.ForeignKey(
         Division, verbose_name=_("division"), on_delete=models.PROTECT, related_name="+"
     )
@@ -176,7 +177,7 @@ class RefreshRun(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     months = models.JSONField(_("months"), default=list)
     rows = models.PositiveIntegerField(_("rows written"), default=0)
-    trigger = models.CharField(_("trigger"), max_length=16, default="command")
+    trigger = models.CharField(pgettext_lazy("refresh trigger", "trigger"), max_length=16, default="command")
     ok = models.BooleanField(_("succeeded"), default=False)
     error = models.TextField(_("error"), blank=True)
     timings = models.JSONField(_("seconds per step"), default=dict, blank=True)
@@ -212,7 +213,9 @@ class Project(TimeStampedModel):
     )
     start_year = models.PositiveSmallIntegerField(_("planned start"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("planned completion"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(
+        pgettext_lazy("basis of a rule or figure", "source"), max_length=300, blank=True
+    )
     # current state, from the latest update
     stage = models.CharField(
         _("stage"), max_length=16, choices=ProjectStage.choices, default=ProjectStage.PLANNED

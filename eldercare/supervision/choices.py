@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CampaignStatus(models.TextChoices):
@@ -14,7 +15,7 @@ class CampaignStatus(models.TextChoices):
 
 
 class InspectionStatus(models.TextChoices):
-    PLANNED = "planned", _("planned")
+    PLANNED = "planned", pgettext_lazy("inspection status", "planned")
     DONE = "done", _("done")
 
 
@@ -62,7 +63,7 @@ class ComplaintSubject(models.TextChoices):
 class ComplaintStatus(models.TextChoices):
     RECEIVED = "received", _("received")
     ACKNOWLEDGED = "acknowledged", _("acknowledged")
-    ANSWERED = "answered", _("answered")
+    ANSWERED = "answered", pgettext_lazy("complaint status", "answered")
     CLOSED = "closed", _("closed")
 
 
@@ -71,5 +72,5 @@ class ComplaintEventKind(models.TextChoices):
     ROUTED = "routed", _("routed")
     ACKNOWLEDGED = "acknowledged", _("acknowledged")
     ESCALATED = "escalated", _("escalated")
-    ANSWERED = "answered", _("answered")
+    ANSWERED = "answered", pgettext_lazy("complaint status", "answered")
     CLOSED = "closed", _("closed")

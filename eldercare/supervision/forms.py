@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from eldercare.core.models import OrganisationKind
 from eldercare.supervision.choices import ComplaintSubject, ConflictKind
@@ -15,7 +16,7 @@ class CampaignForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     division = forms.CharField(label=_("Area (division code)"), max_length=12)
     target_kinds = forms.MultipleChoiceField(
-        label=_("Targets"),
+        label=pgettext_lazy("inspection targets", "Targets"),
         choices=[
             (OrganisationKind.INSTITUTION, _("care institutions")),
             (OrganisationKind.PROVIDER, _("home-care providers")),

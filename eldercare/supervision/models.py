@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from eldercare.core.crypto import EncryptedTextField
 from eldercare.core.models import Division, Organisation, TimeStampedModel
@@ -42,7 +43,9 @@ class ChecklistVersion(models.Model):
     code = models.SlugField(_("code"), max_length=32)
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(
+        pgettext_lazy("basis of a rule or figure", "source"), max_length=300, blank=True
+    )
     items = models.JSONField(_("items"))
     pass_share = models.FloatField(_("share of items that must be met"), default=1.0)
     valid_from = models.DateField(_("valid from"))

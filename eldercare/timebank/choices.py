@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AccountKind(models.TextChoices):
@@ -47,7 +48,7 @@ class ServiceType(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("time-bank request status", "open")
     TAKEN = "taken", _("taken")
     IN_PROGRESS = "in_progress", _("in progress")
     DONE = "done", _("done, awaiting confirmation")
@@ -64,7 +65,7 @@ class ReservationStatus(models.TextChoices):
 
 class Relation(models.TextChoices):
     SPOUSE = "spouse", _("spouse")
-    PARENT = "parent", _("parent")
+    PARENT = "parent", pgettext_lazy("family relation", "parent")
     CHILD = "child", _("child")
     GRANDPARENT = "grandparent", _("grandparent")
     GRANDCHILD = "grandchild", _("grandchild")

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Tier(models.TextChoices):
@@ -81,7 +82,7 @@ class FollowUpKind(models.TextChoices):
 
 class FollowUpStatus(models.TextChoices):
     OPEN = "open", _("open")
-    IN_PROGRESS = "in_progress", _("in progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("follow-up status", "in progress")
     CLOSED = "closed", _("closed")
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from eldercare.visits.choices import CheckItem, CheckLevel, FollowUpKind, Method, Outcome
 from eldercare.visits.services import VisitInput
@@ -25,7 +26,9 @@ class VisitForm(forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     method = forms.ChoiceField(label=_("How"), choices=Method.choices, widget=forms.RadioSelect(attrs=TOGGLE))
     outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect(attrs=TOGGLE)
+        label=pgettext_lazy("visit outcome", "Outcome"),
+        choices=Outcome.choices,
+        widget=forms.RadioSelect(attrs=TOGGLE),
     )
     visited_at = forms.DateTimeField(
         label=_("When"),

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from eldercare.core.models import Division, TimeStampedModel
 from eldercare.core.scope import ScopedQuerySet
@@ -37,7 +38,10 @@ class Visitor(TimeStampedModel):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.PROTECT, related_name="visitor"
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("sign-in account", "account"),
+        on_delete=models.PROTECT,
+        related_name="visitor",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=VisitorKind.choices)
     division = models.ForeignKey(Division, verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
@@ -108,8 +112,10 @@ class TierChange(models.Model):
     target = models.ForeignKey(VisitTarget, on_delete=models.CASCADE, related_name="changes")
     at = models.DateTimeField(_("time"), auto_now_add=True)
     source = models.CharField(_("source"), max_length=16, choices=TierSource.choices)
-    from_tier = models.CharField(_("from"), max_length=16, choices=Tier.choices, blank=True)
-    to_tier = models.CharField(_("to"), max_length=16, choices=Tier.choices)
+    from_tier = models.CharField(
+        pgettext_lazy("tier change", "from"), max_length=16, choices=Tier.choices, blank=True
+    )
+    to_tier = models.CharField(pgettext_lazy("tier change", "to"), max_length=16, choices=Tier.choices)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     actor = models.ForeignKey(
@@ -245,7 +251,9 @@ class VisitRecord(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("visitor"), on_delete=models.PROTECT, related_name="+"
     )
     method = models.CharField(_("method"), max_length=16, choices=Method.choices)
-    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    outcome = models.CharField(
+        pgettext_lazy("visit outcome", "outcome"), max_length=16, choices=Outcome.choices
+    )
     visited_at = models.DateTimeField(_("visited at"))
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
@@ -349,7 +357,7 @@ class FollowUp(TimeStampedModel):
 
     record = models.ForeignKey(
         VisitRecord,
-        verbose_name=_("visit"),
+        verbose_name=pgettext_lazy("home visit to an elder", "visit"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

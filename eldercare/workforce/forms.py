@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from eldercare.workforce.choices import (
     CertificateKind,
@@ -23,7 +24,7 @@ class HireForm(forms.Form):
     id_number = forms.CharField(label=_("Resident ID number"), max_length=18)
     name = forms.CharField(label=_("Name"), max_length=64)
     phone = forms.CharField(label=_("Phone"), max_length=16, required=False)
-    position = forms.ChoiceField(label=_("Position"), choices=StaffCategory.choices)
+    position = forms.ChoiceField(label=pgettext_lazy("job", "Position"), choices=StaffCategory.choices)
     started_on = forms.DateField(label=_("Starts on"), widget=DATE)
 
 
@@ -57,9 +58,11 @@ class TrainingRecordForm(forms.Form):
 
 
 class CreditForm(forms.Form):
-    direction = forms.ChoiceField(label=_("Direction"), choices=CreditDirection.choices)
+    direction = forms.ChoiceField(
+        label=pgettext_lazy("credit record", "Direction"), choices=CreditDirection.choices
+    )
     points = forms.IntegerField(label=_("Points"), min_value=1, max_value=100)
-    summary = forms.CharField(label=_("Summary"), max_length=300)
+    summary = forms.CharField(label=pgettext_lazy("credit record", "Summary"), max_length=300)
     source = forms.ChoiceField(label=_("Source"), choices=CreditSource.choices)
     source_reference = forms.CharField(label=_("Source reference"), max_length=100, required=False)
 
@@ -91,6 +94,6 @@ class CourseForm(forms.Form):
     provider = forms.IntegerField(label=_("Provider (id)"))
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=CourseKind.choices)
-    hours = forms.IntegerField(label=_("Hours"), min_value=1)
+    hours = forms.IntegerField(label=pgettext_lazy("training hours", "Hours"), min_value=1)
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
     ends_on = forms.DateField(label=_("Ends on"), widget=DATE)

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from eldercare.core.crypto import EncryptedTextField
 from eldercare.core.ids import mask_name
@@ -77,7 +78,7 @@ class Worker(TimeStampedModel):
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("worker")
+        verbose_name = pgettext_lazy("workforce registry", "worker")
         verbose_name_plural = _("workers")
         constraints = [
             models.CheckConstraint(
@@ -206,7 +207,9 @@ class Employment(TimeStampedModel):
 
     worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="employments")
     employer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="employments")
-    position = models.CharField(_("position"), max_length=16, choices=StaffCategory.choices)
+    position = models.CharField(
+        pgettext_lazy("job", "position"), max_length=16, choices=StaffCategory.choices
+    )
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
@@ -263,9 +266,11 @@ class CreditRecord(TimeStampedModel):
     """职业信用记录: a positive or negative credit entry with its source."""
 
     worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="credit_records")
-    direction = models.CharField(_("direction"), max_length=8, choices=CreditDirection.choices)
+    direction = models.CharField(
+        pgettext_lazy("credit record", "direction"), max_length=8, choices=CreditDirection.choices
+    )
     points = models.PositiveSmallIntegerField(_("points"))
-    summary = models.CharField(_("summary"), max_length=300)
+    summary = models.CharField(pgettext_lazy("credit record", "summary"), max_length=300)
     source = models.CharField(_("source"), max_length=16, choices=CreditSource.choices)
     source_reference = models.CharField(_("source reference"), max_length=100, blank=True)
     recorded_on = models.DateField(_("recorded on"))

@@ -45,7 +45,7 @@ def test_the_city_dashboard_shows_every_indicator_the_last_refresh_and_a_distric
     html = response.content.decode()
     for n in range(1, 10):
         assert f"JM0{n}" in html
-    assert "养老机构护理型床位占比" in html and "manual" in html
+    assert "养老机构护理型床位占比" in html and "手工填报" in html  # "manual", in the default language
     assert 'id="last-refresh"' in html and "never" not in html.split('id="last-refresh"')[1][:200]
     # and the map holds the districts with their elders
     data = {d["name"]: d["value"] for d in map_data(response)}

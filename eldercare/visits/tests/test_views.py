@@ -141,9 +141,8 @@ def test_the_overview_writes_the_definition_and_shows_the_rate_of_each_street() 
     assert (rows[street().code].eligible, rows[street().code].visited) == (2, 1)
     assert response.context["own"].rate == 50.0
     api = client.get(f"/api/v1/visits/rates?division={street().code}&month={first:%Y-%m}").json()
-    assert (api["eligible"], api["visited"], api["rate"]) == (2, 1, 50.0) and "start of the month" in api[
-        "definition"
-    ]
+    assert (api["eligible"], api["visited"], api["rate"]) == (2, 1, 50.0)
+    assert "start of the month" in api["definition"] or "月初" in api["definition"]
     assert b.pk
     # a district officer cannot read another district's rate
     assert client.get("/api/v1/visits/rates?division=440705").status_code == 404
