@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -190,3 +191,20 @@ def test_every_plan_indicator_of_both_cities_has_a_written_definition() -> None:
             assert len(row.definition) > 40, row.code
             assert row.module, row.code
             assert row.targets, row.code
+
+
+def test_every_plan_indicator_with_a_computation_key_is_registered_and_costs_a_few_queries_a_month(
+    city: dict, django_assert_max_num_queries: Any
+) -> None:
+    from eldercare.planning import definitions
+
+    keys = {d.computation for d in definitions.plan_definitions().values() if d.computation}
+    assert keys and all(registry.computation(key) for key in keys), sorted(
+        k for k in keys if not registry.computation(k)
+    )
+    for key in sorted(keys):
+        spec = registry.computation(key)
+        assert spec is not None and spec.grouped, key
+        # one call per month for the whole city, whatever the number of divisions
+        with django_assert_max_num_queries(6):
+            spec.func(CITY, END)
