@@ -87,15 +87,14 @@ def test_a_manual_entry_with_evidence_appears_on_the_dashboard_marked_manual(
     # given the refreshed month and a district officer
     services.refresh(months=[JUNE])
     signed_in(client, Role.DISTRICT_OFFICER, DISTRICT_A)
-    # when the district enters its nursing-bed share with a file
+    # when the district enters its new-estate facilities rate (always manual) with a file
     upload = SimpleUploadedFile("beds.pdf", b"%PDF-1.4 evidence", content_type="application/pdf")
     response = client.post(
-        f"/planning/indicators/JM02/{DISTRICT_A}/enter/",
+        f"/planning/indicators/JM01/{DISTRICT_A}/enter/",
         {
             "period": "2024-06-20",
-            "numerator": "300",
-            "denominator": "600",
-            "evidence": "区民政局床位台账",
+            "value": "50",
+            "evidence": "区住建局配套设施验收清单",
             "evidence_file": upload,
         },
     )
@@ -103,13 +102,13 @@ def test_a_manual_entry_with_evidence_appears_on_the_dashboard_marked_manual(
     assert response.status_code == 302
     entry = ManualEntry.objects.get()
     assert entry.entered_by.role == Role.DISTRICT_OFFICER and bytes(entry.evidence_file).startswith(b"%PDF")
-    row = IndicatorValue.objects.get(indicator__code="JM02", division_id=DISTRICT_A, month=JUNE)
+    row = IndicatorValue.objects.get(indicator__code="JM01", division_id=DISTRICT_A, month=JUNE)
     assert (row.source, row.value) == ("manual", 50.0)
-    detail = client.get(f"/planning/indicators/JM02/{DISTRICT_A}/").content.decode()
-    assert "区民政局床位台账" in detail and "beds.pdf" in detail
+    detail = client.get(f"/planning/indicators/JM01/{DISTRICT_A}/").content.decode()
+    assert "区住建局配套设施验收清单" in detail and "beds.pdf" in detail
     assert client.get(f"/planning/manual/{entry.pk}/evidence/").status_code == 200
     # and it may not enter a value for the other district
-    assert client.post(f"/planning/indicators/JM02/{DISTRICT_B}/enter/", {}).status_code == 404
+    assert client.post(f"/planning/indicators/JM01/{DISTRICT_B}/enter/", {}).status_code == 404
 
 
 def test_a_computed_indicator_refuses_manual_entries(client: Client, city: dict) -> None:

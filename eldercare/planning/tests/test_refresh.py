@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -129,32 +130,33 @@ def test_without_a_registered_computation_an_indicator_is_manual_and_carried_for
     from eldercare.accounts.models import User
     from eldercare.core.models import Division
 
-    # given the nursing-bed share (facilities not switched on) entered for the city in May, with evidence
+    # given the new-estate facilities rate (data outside the platform) entered for the city in May
     services.refresh(months=[JUNE, date(2024, 7, 1)])
-    indicator = Indicator.objects.get(code="JM02")
+    indicator = Indicator.objects.get(code="JM01")
     assert not services.is_computed(indicator)
-    assert value("JM02", CITY).source == "missing"
+    assert value("JM01", CITY).source == "missing"
     user = User.objects.create(username="bureau", role="city_admin", division_id=CITY)
     services.manual_entry_create(
         indicator=indicator,
         division=Division.objects.get(code=CITY),
         period=date(2024, 5, 31),
-        numerator=520,
-        denominator=1000,
-        evidence="2024年5月养老机构床位统计表",
+        value=52.0,
+        evidence="2024年新建住宅小区配套养老设施验收清单",
         actor=user,
     )
     # then the already-refreshed months show it at once, marked manual, as 52 %, and July still does
-    june = value("JM02", CITY)
+    june = value("JM01", CITY)
     assert (june.source, june.value, june.manual_entry.entered_by) == ("manual", pytest.approx(52.0), user)
-    assert value("JM02", CITY, date(2024, 7, 1)).value == pytest.approx(52.0)
+    assert value("JM01", CITY, date(2024, 7, 1)).value == pytest.approx(52.0)
     # and a district has no value of its own (manual values are not rolled up)
-    assert value("JM02", DISTRICT_A).source == "missing"
+    assert value("JM01", DISTRICT_A).source == "missing"
 
 
 def test_a_registered_computation_replaces_the_manual_entry(city: dict) -> None:
-    # given a module registering the nursing-bed share, grouped by community (as facilities will)
+    # given a module registering the nursing-bed share, grouped by community (replacing the real ones
+    # for this test only)
     a, b = city["a"].code, city["b"].code
+    saved = {key: registry.computation(key) for key in ("nursing_bed_share", "care_training_providers")}
 
     @indicator_computation("nursing_bed_share", grouped=True)
     def fake(division_code: str, on: date) -> dict[str, Measure]:
@@ -172,8 +174,10 @@ def test_a_registered_computation_replaces_the_manual_entry(city: dict) -> None:
         assert value("JM02", CITY).source == "computed"
         assert value("JM08", CITY).value == 1 and value("JM08", DISTRICT_A).value == 0
     finally:
-        registry.unregister("nursing_bed_share")
-        registry.unregister("care_training_providers")
+        for key, spec in saved.items():
+            registry.unregister(key)
+            if spec is not None:
+                indicator_computation(key, grouped=spec.grouped)(spec.func)
 
 
 def test_every_plan_indicator_of_both_cities_has_a_written_definition() -> None:
@@ -187,3 +191,20 @@ def test_every_plan_indicator_of_both_cities_has_a_written_definition() -> None:
             assert len(row.definition) > 40, row.code
             assert row.module, row.code
             assert row.targets, row.code
+
+
+def test_every_plan_indicator_with_a_computation_key_is_registered_and_costs_a_few_queries_a_month(
+    city: dict, django_assert_max_num_queries: Any
+) -> None:
+    from eldercare.planning import definitions
+
+    keys = {d.computation for d in definitions.plan_definitions().values() if d.computation}
+    assert keys and all(registry.computation(key) for key in keys), sorted(
+        k for k in keys if not registry.computation(k)
+    )
+    for key in sorted(keys):
+        spec = registry.computation(key)
+        assert spec is not None and spec.grouped, key
+        # one call per month for the whole city, whatever the number of divisions
+        with django_assert_max_num_queries(6):
+            spec.func(CITY, END)
