@@ -67,7 +67,7 @@ def signin(request: ScopedRequest) -> HttpResponse:
             request.session[SESSION_PHONE] = services.clean_mobile(phone)
             if settings.DEBUG:
                 request.session["portal_dev_code"] = code
-            return redirect("portal:signin_code")
+            return _elder_mode_on(redirect("portal:signin_code"))
     return _elder_mode_on(_render(request, "signin.html", {"error": error}, status=422 if error else 200))
 
 
