@@ -8,7 +8,7 @@ from eldercare.benefits.notify import LoggingSmsSender
 
 
 @pytest.fixture(autouse=True)
-def _outbox() -> Iterator[list[tuple[str, str]]]:
+def outbox() -> Iterator[list[tuple[str, str]]]:
     LoggingSmsSender.sent.clear()
     yield LoggingSmsSender.sent
     LoggingSmsSender.sent.clear()

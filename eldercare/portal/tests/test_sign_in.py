@@ -24,10 +24,10 @@ def elder_with_phone(phone: str = PHONE):  # type: ignore[no-untyped-def]
     return ElderFactory(phone=phone)
 
 
-def test_the_code_goes_by_sms_and_only_its_hash_is_stored(_outbox: list[tuple[str, str]]) -> None:
+def test_the_code_goes_by_sms_and_only_its_hash_is_stored(outbox: list[tuple[str, str]]) -> None:
     code = otp_send(phone=PHONE)
     row = OneTimeCode.objects.get()
-    assert _outbox == [(PHONE, _outbox[0][1])] and code in _outbox[0][1]
+    assert outbox == [(PHONE, outbox[0][1])] and code in outbox[0][1]
     assert code not in row.code_hash and row.phone_hash == phone_hash(PHONE)
 
 
