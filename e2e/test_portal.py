@@ -90,14 +90,16 @@ def test_a_family_member_applies_by_keyboard_only(page: Any) -> None:
     page.focus("#id_code")
     page.keyboard.type(code)
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/portal/"))
-    home = elder_home_url(page)
+    page.wait_for_url(re.compile(r"/portal/$"))
+    # the demo family member follows two elders; the second is not the demo elder's own record
+    tiles = page.locator("a.portal-tile[href*='/portal/e/']")
+    assert tiles.count() == 2
+    home = page.url.removesuffix("/portal/") + str(tiles.last.get_attribute("href"))
     page.goto(home + "applications/")
     before = page.locator(".portal-card").count()
     page.goto(home + "benefits/")
     links = page.locator("a.btn-portal[href*='/apply/']")
-    if links.count() == 0:
-        pytest.skip("the demo elder has nothing left to apply for (the elder test applied first)")
+    assert links.count() >= 1
     # reach the apply link with Tab alone
     target = links.first.get_attribute("href")
     for _ in range(80):

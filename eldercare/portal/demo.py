@@ -32,21 +32,24 @@ def reset_portal(city_code: str) -> None:
         qs._raw_delete(qs.db)
 
 
-def _applicable_elder(city_code: str) -> Elder | None:
-    """An active elder with a benefit to apply for, so the demo's first task can be done."""
+def _applicable_elders(city_code: str, n: int = 2) -> list[Elder]:
+    """Active elders with a benefit to apply for, so the demo's first task can be done."""
     from eldercare.benefits.selectors import basic_service_list
 
     candidates = Elder.objects.filter(
         residence_division__code__startswith=city_code, status=ElderStatus.ACTIVE
-    ).order_by("id")[:300]
+    ).order_by("id")[:400]
+    found: list[Elder] = []
     for elder in candidates:
         rows = basic_service_list(elder=elder)
         if any(
             r.state == "eligible" and r.open_application is None and r.programme.grant == "application"
             for r in rows
         ):
-            return elder
-    return None
+            found.append(elder)
+            if len(found) == n:
+                break
+    return found
 
 
 @demo_step(order=95)
@@ -58,16 +61,20 @@ def portal_demo(ctx: DemoContext) -> None:
     city = Division.objects.filter(code=ctx.city_code).first()
     for title, body in NOTICES:
         Notice.objects.create(title=title, body=body, division=city)
-    elder = _applicable_elder(ctx.city_code)
-    for username, kind in (("elder", "self"), ("family", "family")):
+    elders = _applicable_elders(ctx.city_code)
+    # the elder account is the first elder; the family member follows both (a family may follow several)
+    plan = (("elder", "self", elders[:1]), ("family", "family", elders))
+    for username, kind, followed in plan:
         user = User.objects.filter(username=username).first()
         if user is None:
             continue
         if not PortalIdentity.objects.filter(user=user).exists():
             identity_attach(user=user, phone=DEMO_PHONES[username], actor=ctx.actor)
-        if elder is not None:
-            for old in ProxyLink.objects.filter(user=user, revoked_at__isnull=True).exclude(elder=elder):
-                proxy_link_revoke(link=old, actor=ctx.actor)
+        if not followed:
+            continue
+        for old in ProxyLink.objects.filter(user=user, revoked_at__isnull=True).exclude(elder__in=followed):
+            proxy_link_revoke(link=old, actor=ctx.actor)
+        for elder in followed:
             proxy_link_confirm(elder=elder, user=user, kind=kind, actor=ctx.actor)
     ctx.notes.append(
         "Portal (/portal/signin/): elder phone {elder}, family phone {family}; in development the sign-in "

@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop as _n
 
 from eldercare.accounts.models import User
 from eldercare.accounts.roles import Role
@@ -55,7 +56,7 @@ class Acting:
 def clean_mobile(phone: str) -> str:
     digits = normalise_phone(phone)
     if not (len(digits) == 11 and digits.isdigit() and digits.startswith("1") and is_valid_phone(digits)):
-        raise DomainError("phone_invalid", "Please type an 11-digit mobile number.", status=422)
+        raise DomainError("phone_invalid", _n("Please type an 11-digit mobile number."), status=422)
     return digits
 
 
@@ -95,7 +96,7 @@ def otp_send(*, phone: str, client_ip: str | None = None, now: datetime | None =
         )
         if refusal is not None:
             raise DomainError(
-                str(refusal), "Too many codes were asked for. Please wait a little.", status=429
+                str(refusal), _n("Too many codes were asked for. Please wait a little."), status=429
             )
         code = f"{secrets.randbelow(10**policy.length):0{policy.length}d}"
         OneTimeCode.objects.create(
@@ -122,7 +123,7 @@ def otp_verify(*, phone: str, code: str, now: datetime | None = None) -> User:
     policy = otp_policy()
     row = OneTimeCode.objects.filter(phone_hash=key).order_by("-created_at", "-id").first()
     if row is None:
-        raise DomainError("otp_missing", "Please ask for a code first.", status=400)
+        raise DomainError("otp_missing", _n("Please ask for a code first."), status=400)
     matches = hmac.compare_digest(row.code_hash, _code_hash(key, code.strip()))
     state = rules.code_state(
         now=now,
@@ -139,16 +140,18 @@ def otp_verify(*, phone: str, code: str, now: datetime | None = None) -> User:
         )
     if state is not rules.CodeState.OK:
         messages = {
-            rules.CodeState.WRONG: "The code is not right. Please check it and type it again.",
-            rules.CodeState.EXPIRED: "The code has expired. Please ask for a new one.",
-            rules.CodeState.LOCKED: "Too many wrong tries. Please ask for a new code.",
-            rules.CodeState.USED: "This code was already used. Please ask for a new one.",
+            rules.CodeState.WRONG: _n("The code is not right. Please check it and type it again."),
+            rules.CodeState.EXPIRED: _n("The code has expired. Please ask for a new one."),
+            rules.CodeState.LOCKED: _n("Too many wrong tries. Please ask for a new code."),
+            rules.CodeState.USED: _n("This code was already used. Please ask for a new one."),
         }
         raise DomainError(str(state), messages[state], status=400)
     with transaction.atomic():
         claimed = OneTimeCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now)
         if not claimed:
-            raise DomainError("otp_used", "This code was already used. Please ask for a new one.", status=400)
+            raise DomainError(
+                "otp_used", _n("This code was already used. Please ask for a new one."), status=400
+            )
         user = _personal_account(digits, key)
         audit_record(
             actor=user, action="portal.signed_in", target=user, changes={"phone": mask_phone(digits)}
@@ -163,7 +166,7 @@ def _personal_account(digits: str, key: str) -> User:
     identity = PortalIdentity.objects.select_related("user").filter(phone_hash=key).first()
     if identity is not None:
         if not identity.user.is_active:
-            raise DomainError("account_inactive", "This account is closed.", status=403)
+            raise DomainError("account_inactive", _n("This account is closed."), status=403)
         return identity.user
     elders = list(Elder.objects.filter(phone_hash=key, status=ElderStatus.ACTIVE)[:2])
     elder = elders[0] if len(elders) == 1 else None
@@ -186,7 +189,7 @@ def identity_attach(*, user: User, phone: str, actor: Any) -> PortalIdentity:
     digits = clean_mobile(phone)
     key = phone_hash(digits)
     if PortalIdentity.objects.filter(phone_hash=key).exclude(user=user).exists():
-        raise DomainError("phone_taken", "Another account signs in with this phone.", status=409)
+        raise DomainError("phone_taken", _n("Another account signs in with this phone."), status=409)
     identity, _ = PortalIdentity.objects.update_or_create(
         user=user, defaults={"phone": digits, "phone_hash": key, "phone_masked": mask_phone(digits)}
     )
@@ -205,7 +208,7 @@ def family_link_request(*, user: User, elder_phone: str) -> ProxyLink | None:
     elder (in the portal) or a community worker confirms it. The answer is the same whether or not the
     phone is known (None when unknown), so it cannot be used to look people up."""
     if user.role != Role.FAMILY:
-        raise DomainError("link_family_only", "Only family accounts ask to follow an elder.", status=403)
+        raise DomainError("link_family_only", _n("Only family accounts ask to follow an elder."), status=403)
     key = phone_hash(clean_mobile(elder_phone))
     elder = Elder.objects.filter(phone_hash=key, status=ElderStatus.ACTIVE).first()
     if elder is None:
@@ -226,7 +229,7 @@ def family_link_request(*, user: User, elder_phone: str) -> ProxyLink | None:
 def _check_link_decider(*, link: ProxyLink, acting: Acting) -> None:
     if link.elder_id != acting.elder.pk or acting.mode not in (SELF, WORKER) or link.kind != ProxyKind.FAMILY:
         raise DomainError(
-            "link_not_yours", "Only the elder or a community worker decides this link.", status=404
+            "link_not_yours", _n("Only the elder or a community worker decides this link."), status=404
         )
 
 
@@ -326,7 +329,7 @@ def service_confirm(*, acting: Acting, order: Any) -> OfflineAction | None:
     from eldercare.homecare.services import order_confirm
 
     if order.elder_id != acting.elder.pk:
-        raise DomainError("order_not_found", "No such order.", status=404)
+        raise DomainError("order_not_found", _n("No such order."), status=404)
     order_confirm(order=order, by=ConfirmedBy.PORTAL, actor=acting.user)
     return _on_behalf(
         acting, action="service_confirmed", summary="代为确认上门服务已完成", reference=str(order.pk)
