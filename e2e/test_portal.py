@@ -4,6 +4,7 @@ keyboard only, computed text and target sizes, and axe-core (vendored) on portal
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,16 @@ pytestmark = pytest.mark.e2e
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 ELDER_PHONE = "13900000001"
 FAMILY_PHONE = "13900000002"
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    """Like the shared page, but the test may inject the vendored axe-core despite the app's CSP."""
+    context = browser.new_context(
+        base_url=server, viewport={"width": 1366, "height": 900}, locale="zh-CN", bypass_csp=True
+    )
+    yield context.new_page()
+    context.close()
 
 
 def axe_serious(page: Any) -> list[dict[str, Any]]:

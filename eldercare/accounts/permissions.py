@@ -444,7 +444,7 @@ PAGES: dict[str, str] = {
     "planning:exchange": "planning.exchange",
     "planning:exchange_send": "planning.exchange",
     "planning:exchange_download": "planning.exchange",
-    "portal:home": "portal.elder",
+    "portal:home": "portal.use",
     "portal:link_request": "portal.follow",
     "portal:notices": "portal.elder",
     "portal:office": "portal.act",

@@ -98,8 +98,6 @@ def signin_code(request: ScopedRequest) -> HttpResponse:
 
 @require_page("portal:home")
 def home(request: ScopedRequest) -> HttpResponse:
-    if request.principal.can("portal.act"):
-        return redirect("portal:office")
     role = request.principal.role
     elders = list(selectors.followed_elders(user=request.user))
     own = elders if role == "elder" else []
