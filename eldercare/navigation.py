@@ -22,6 +22,8 @@ class NavEntry:
 
 NAVIGATION: list[NavEntry] = [
     NavEntry("home", _("Home"), "house"),
+    NavEntry("portal:home", _("Elder and family portal"), "heart"),
+    NavEntry("portal:office", _("帮办代办: act for an elder"), "person-raised-hand"),
     NavEntry("registry:elder_list", _("Elders"), "people"),
     NavEntry("registry:import_list", _("Imports"), "upload"),
     NavEntry("registry:review_list", _("Review queue"), "check2-square"),

@@ -192,6 +192,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "planning.enter": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER}),
     "planning.manage": frozenset({R.CITY_ADMIN}),
     "planning.exchange": frozenset({R.CITY_ADMIN}),
+    # the elder and family portal (适老化门户); workers act for elders at the office (帮办代办)
+    "portal.use": frozenset({R.ELDER, R.FAMILY}),
+    "portal.follow": frozenset({R.FAMILY}),
+    "portal.act": frozenset({R.STREET_OFFICER, R.COMMUNITY_WORKER}),
+    "portal.decide_link": frozenset({R.ELDER, R.STREET_OFFICER, R.COMMUNITY_WORKER}),
+    "portal.elder": frozenset({R.ELDER, R.FAMILY, R.STREET_OFFICER, R.COMMUNITY_WORKER}),
 }
 
 # Pages by URL name. Pages not listed here must be in PUBLIC_PAGES; a test checks every URL.
@@ -439,6 +445,26 @@ PAGES: dict[str, str] = {
     "planning:exchange": "planning.exchange",
     "planning:exchange_send": "planning.exchange",
     "planning:exchange_download": "planning.exchange",
+    "portal:home": "portal.use",
+    "portal:link_request": "portal.follow",
+    "portal:notices": "portal.elder",
+    "portal:office": "portal.act",
+    "portal:receipt": "portal.act",
+    "portal:elder_home": "portal.elder",
+    "portal:done": "portal.elder",
+    "portal:entitlements": "portal.elder",
+    "portal:apply": "portal.elder",
+    "portal:applications": "portal.elder",
+    "portal:application_detail": "portal.elder",
+    "portal:payments": "portal.elder",
+    "portal:services": "portal.elder",
+    "portal:service_confirm": "portal.elder",
+    "portal:assessment": "portal.elder",
+    "portal:timebank": "portal.elder",
+    "portal:emergency": "portal.elder",
+    "portal:complaint": "portal.elder",
+    "portal:facilities": "portal.elder",
+    "portal:link_decide": "portal.decide_link",
 }
 PUBLIC_PAGES = frozenset(
     {
@@ -461,6 +487,8 @@ PUBLIC_PAGES = frozenset(
         "supervision:complaint_follow",
         "benefits:public_list",
         "planning:open_data",
+        "portal:signin",
+        "portal:signin_code",
     }
 )
 

@@ -115,6 +115,10 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         from eldercare.planning.tests.factories import matrix_page_sample as planning_page_sample
 
         method, kwargs = planning_page_sample(url_name, user)
+    if url_name.startswith("portal:"):
+        from eldercare.portal.tests.factories import matrix_page_sample as portal_page_sample
+
+        method, kwargs = portal_page_sample(url_name, user, Elder.objects.order_by("id").first())
     return method, reverse(url_name, kwargs=kwargs)
 
 
