@@ -192,6 +192,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "planning.enter": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER}),
     "planning.manage": frozenset({R.CITY_ADMIN}),
     "planning.exchange": frozenset({R.CITY_ADMIN}),
+    # going live: onboarding a city's existing data, and operating the installation
+    "onboarding.manage": frozenset({R.CITY_ADMIN}),
+    "operations.manage": frozenset({R.CITY_ADMIN}),
 }
 
 # Pages by URL name. Pages not listed here must be in PUBLIC_PAGES; a test checks every URL.
@@ -438,12 +441,22 @@ PAGES: dict[str, str] = {
     "planning:exchange": "planning.exchange",
     "planning:exchange_send": "planning.exchange",
     "planning:exchange_download": "planning.exchange",
+    "onboarding:checklist": "onboarding.manage",
+    "onboarding:template": "onboarding.manage",
+    "onboarding:batch_detail": "onboarding.manage",
+    "onboarding:batch_commit": "onboarding.manage",
+    "onboarding:batch_report": "onboarding.manage",
+    "core:task_list": "operations.manage",
+    "core:task_retry": "operations.manage",
 }
 PUBLIC_PAGES = frozenset(
     {
         "accounts:login",
         "accounts:logout",
         "healthz",
+        "readyz",
+        "metrics",
+        "manual",
         "set_language",
         "core:elder_mode",
         "api-1.0.0:openapi-json",

@@ -115,6 +115,10 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         from eldercare.planning.tests.factories import matrix_page_sample as planning_page_sample
 
         method, kwargs = planning_page_sample(url_name, user)
+    if url_name.startswith("onboarding:"):
+        from eldercare.onboarding.tests.factories import matrix_page_sample as onboarding_page_sample
+
+        method, kwargs = onboarding_page_sample(url_name)
     return method, reverse(url_name, kwargs=kwargs)
 
 
