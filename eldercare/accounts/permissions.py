@@ -457,6 +457,7 @@ PUBLIC_PAGES = frozenset(
         "readyz",
         "metrics",
         "manual",
+        "manual_page",
         "set_language",
         "core:elder_mode",
         "api-1.0.0:openapi-json",

@@ -115,6 +115,8 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         from eldercare.planning.tests.factories import matrix_page_sample as planning_page_sample
 
         method, kwargs = planning_page_sample(url_name, user)
+    if url_name == "core:task_retry":
+        kwargs["task_id"] = "00000000-0000-0000-0000-000000000000"
     if url_name.startswith("onboarding:"):
         from eldercare.onboarding.tests.factories import matrix_page_sample as onboarding_page_sample
 
@@ -157,6 +159,7 @@ POST_PAGES |= {
     "emergency:resource_create",
 }
 POST_PAGES |= VISITS_POST_PAGES
+POST_PAGES |= {"core:task_retry"}
 
 
 def sample_alarm_id() -> int:
