@@ -24,7 +24,7 @@ from prometheus_client.registry import Collector
 from eldercare.core.audit import audit_record
 from eldercare.core.exceptions import DomainError
 
-REGISTRY = CollectorRegistry(auto_describe=True)
+REGISTRY = CollectorRegistry(auto_describe=False)  # describing would query the database at import
 REQUEST_LATENCY = Histogram(
     "eldercare_request_duration_seconds",
     "Time to answer an HTTP request, by route name, method and status class.",
