@@ -19,7 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# Screenshots land here; `make manuals` picks them up (eldercare/core/manuals.py), so the manuals never go stale.
+# Screenshots land here; `make manuals` picks them up (eldercare/core/manuals.py): never stale.
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", ROOT / "e2e-screenshots"))
 DEMO_PASSWORD = "Demo-Eldercare-2025"
 

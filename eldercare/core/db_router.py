@@ -64,5 +64,5 @@ class ReplicaForDashboardsMiddleware:
         namespaces = getattr(settings, "REPLICA_NAMESPACES", ())
         if request.method == "GET" and match is not None and match.namespace in namespaces:
             with replica_reads():
-                return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+                return view(request, *args, **kwargs)
         return None

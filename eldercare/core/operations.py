@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -77,7 +77,7 @@ def settlement_progress(on: date | None = None) -> dict[str, float]:
     from eldercare.homecare.models import Settlement as HomecareSettlement
 
     today = on or timezone.localdate()
-    last_month = (today.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     order = [s.value for s in SettlementStatus]
     status = BenefitSettlement.objects.filter(period=last_month).values_list("status", flat=True).first()
     providers = Provider.objects.count()

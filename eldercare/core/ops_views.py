@@ -52,7 +52,7 @@ def task_retry_view(request: ScopedRequest, task_id: str) -> HttpResponse:
     return redirect("core:task_list")
 
 
-def manual(request: HttpRequest, path: str = "") -> HttpResponse:
+def manual(request: HttpRequest, path: str = "") -> FileResponse:
     """The built manuals (`make manuals`): static HTML and PDF under MANUALS_ROOT."""
     root = Path(settings.MANUALS_ROOT).resolve()
     target = (root / (path or "index.html")).resolve()
