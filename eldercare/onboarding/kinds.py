@@ -11,11 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Model
 from django.utils import timezone, translation
 
+from eldercare.benefits.models import Entitlement
+from eldercare.benefits.selectors import programmes_on
+from eldercare.benefits.services import entitlement_migrate
 from eldercare.core.audit import audit_record
 from eldercare.core.exceptions import DomainError
 from eldercare.core.models import Division, Organisation, OrganisationKind
@@ -128,6 +132,16 @@ def parse_cell(column: Column, text: str, ctx: Context) -> Any:
         return value
     if column.kind == "date":
         return parse_date(text, column.header, today=ctx.today)
+    if column.kind == "any_date":
+        return parse_date(text, column.header, today=date.max)
+    if column.kind == "yuan":
+        try:
+            amount = Decimal(text.replace(",", ""))
+        except InvalidOperation as exc:
+            raise RowError(column.header, "not an amount in yuan") from exc
+        if amount < 0:
+            raise RowError(column.header, "must not be negative")
+        return int((amount * 100).quantize(Decimal(1)))
     if column.kind == "division":
         return ctx.division(text, column.header)
     if column.kind == "id_number":
@@ -642,8 +656,94 @@ VOLUNTEERS = Kind(
 )
 
 
+# ---------------------------------------------------------------- subsidy recipients and entitlements
+
+
+def _elder_by_id_number(ctx: Context, number: str) -> Elder:
+    elder = Elder.objects.filter(id_number_hash=id_number_hash(number)).first()
+    if elder is None:
+        raise RowError("身份证号", "the elder is not registered: load the elders (department imports) first")
+    if not ctx.scope.covers_division(elder.residence_division_id):
+        raise RowError("身份证号", "this elder is registered in another area")
+    return elder
+
+
+def _programme_code(ctx: Context, text: str) -> str:
+    programmes = programmes_on(ctx.today).programmes
+    for code, programme in programmes.items():
+        if text in (code, programme.name):
+            return code
+    raise RowError("补贴项目", f"unknown programme {text!r}; expected one of {', '.join(programmes)}")
+
+
+def _entitlement_find(ctx: Context, v: dict[str, Any]) -> Model | None:
+    elder = _elder_by_id_number(ctx, v["id_number"])
+    return Entitlement.objects.filter(
+        elder=elder, programme_code=_programme_code(ctx, v["programme"]), start_on=v["start_on"]
+    ).first()
+
+
+def _entitlement_create(ctx: Context, v: dict[str, Any]) -> Model:
+    return entitlement_migrate(
+        elder=_elder_by_id_number(ctx, v["id_number"]),
+        programme_code=_programme_code(ctx, v["programme"]),
+        start_on=v["start_on"],
+        end_on=v.get("end_on"),
+        monthly_amount_fen=v.get("monthly_amount") or 0,
+        actor=ctx.actor,
+    )
+
+
+def _entitlement_export(scope: DataScope) -> Iterator[dict[str, Any]]:
+    rows = Entitlement.objects.for_scope(scope).select_related("elder").order_by("pk")
+    for e in rows:
+        yield {
+            "id_number": e.elder.id_number,
+            "name": e.elder.name,
+            "programme": e.programme_code,
+            "start_on": e.start_on.isoformat(),
+            "end_on": e.end_on.isoformat() if e.end_on else "",
+            "monthly_amount": f"{e.monthly_amount_fen / 100:.2f}",
+        }
+
+
+ENTITLEMENTS = Kind(
+    key="entitlements",
+    title="补贴对象及待遇",
+    description=(
+        "原系统中正在享受（或已停止）的补贴，每行一项待遇；老人须已在档案中（部门数据导入）。"
+        "补贴项目填写政策参数“benefits.programmes”中的项目代码或名称。"
+    ),
+    columns=(
+        Column("id_number", "身份证号", "老人的18位身份证号", "440703194501010022", True, "id_number"),
+        Column("name", "老人姓名", "仅供核对", "李秀英"),
+        Column("programme", "补贴项目", "项目代码或名称，如 高龄津贴", "高龄津贴", required=True),
+        Column("start_on", "开始日期", "YYYY-MM-DD", "2024-01-01", True, "date"),
+        Column("end_on", "结束日期", "已停止的待遇填写；正在享受的留空", "", False, "any_date"),
+        Column("monthly_amount", "每月金额（元）", "原系统发放标准，可留空", "100.00", False, "yuan"),
+    ),
+    match_key=lambda v: (v["id_number"], v["programme"], v["start_on"]),
+    find=_entitlement_find,
+    create=_entitlement_create,
+    loaded=lambda scope: Entitlement.objects.for_scope(scope).count(),
+    export=_entitlement_export,
+    depends_on=("elders",),
+)
+
+
 KINDS: dict[str, Kind] = {
-    k.key: k for k in (ORGANISATIONS, INSTITUTIONS, BEDS, PROVIDERS, CANTEENS, WORKERS, DEVICES, VOLUNTEERS)
+    k.key: k
+    for k in (
+        ORGANISATIONS,
+        INSTITUTIONS,
+        BEDS,
+        PROVIDERS,
+        CANTEENS,
+        WORKERS,
+        DEVICES,
+        ENTITLEMENTS,
+        VOLUNTEERS,
+    )
 }
 
 

@@ -45,11 +45,12 @@ def checklist(*, scope: DataScope) -> list[ChecklistItem]:
         committed[kind_key] = committed.get(kind_key, 0) + 1
     kinds: list[Kind] = list(ordered_kinds())
     loaded = {k.key: k.loaded(scope) for k in kinds}
+    loaded["elders"] = Elder.objects.for_scope(scope).count()
     items = [
         ChecklistItem(
             key="elders",
             title="老年人基础信息（部门数据导入）",
-            loaded=Elder.objects.for_scope(scope).count(),
+            loaded=loaded["elders"],
             committed_batches=0,
             waiting_for=(),
         )

@@ -118,7 +118,7 @@ class Run:
 def _blank(column: Column) -> Any:
     if column.kind == "list":
         return []
-    if column.kind in ("int", "date", "division", "choice", "bool"):
+    if column.kind in ("int", "date", "any_date", "yuan", "division", "choice", "bool"):
         return None
     return ""
 

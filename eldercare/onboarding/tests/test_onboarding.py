@@ -245,7 +245,7 @@ def test_the_demo_city_onboards_into_an_empty_installation_with_errors_reported_
     for key in ORDER:
         again = upload(key, files[key], admin)
         assert (again.counts["created"], again.counts["matched"]) == (0, sizes[key]), key
-    assert all(item.done for item in checklist(scope=scope()) if sizes.get(item.key, 1))
+    assert all(item.done for item in checklist(scope=scope()) if sizes.get(item.key))
 
 
 # ---------------------------------------------------------------- pages
@@ -295,3 +295,40 @@ def test_upload_preview_and_commit_through_the_pages(admin_client: Client) -> No
 
 def test_an_unknown_template_is_not_found(admin_client: Client) -> None:
     assert admin_client.get(reverse("onboarding:template", kwargs={"kind": "nope"})).status_code == 404
+
+
+# ---------------------------------------------------------------- subsidy recipients
+
+
+def test_entitlements_are_taken_over_for_registered_elders_and_unknown_ones_are_reported(admin: Any) -> None:
+    from eldercare.benefits.models import Entitlement
+    from eldercare.benefits.selectors import programmes_on
+    from eldercare.core.tests.factories import ElderFactory
+
+    programme = next(iter(programmes_on().programmes.values()))
+    elder = ElderFactory(birth_date=date(1935, 3, 1))
+    rows = [
+        {
+            "id_number": elder.id_number,
+            "programme": programme.name,
+            "start_on": "2024-01-01",
+            "monthly_amount": "100.50",
+        },
+        {
+            "id_number": make_resident_id("440703", date(1940, 1, 1), 3),
+            "programme": programme.code,
+            "start_on": "2024-01-01",
+        },
+        {"id_number": elder.id_number, "programme": "不存在的补贴", "start_on": "2024-01-01"},
+    ]
+    broken = upload("entitlements", filled("entitlements", rows), admin, commit=False)
+    assert [(e["line"], e["column"]) for e in broken.errors] == [(3, "身份证号"), (4, "补贴项目")]
+    content = filled("entitlements", rows[:1])
+    assert upload("entitlements", content, admin).counts["created"] == 1
+    assert upload("entitlements", content, admin).counts["matched"] == 1
+    entitlement = Entitlement.objects.get()
+    assert (entitlement.source, entitlement.monthly_amount_fen, entitlement.status) == (
+        "migrated",
+        10050,
+        "active",
+    )
