@@ -8,7 +8,7 @@ SEED ?= 1
 DEV_ENV := DEBUG=true CITY_PROFILE=$(CITY)
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve test lint typecheck e2e bench messages check clean
+.PHONY: install demo serve test lint typecheck e2e bench messages check clean manuals
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -51,6 +51,11 @@ bench: install
 messages: install
 	$(DEV_ENV) $(PY) manage.py makemessages -l zh_Hans -l en --ignore ".venv/*" --no-obsolete
 	$(PY) -m eldercare.core.i18n_compile
+
+# The Chinese manuals (docs/manual) as static HTML + PDF in build/manuals, served under /docs/.
+# Screenshots come from the last `make e2e` run (e2e-screenshots/); missing ones show a placeholder.
+manuals: install
+	DEBUG=true $(PY) manage.py build_manuals
 
 check: lint typecheck test
 

@@ -19,7 +19,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = ROOT / "e2e-screenshots"
+# Screenshots land here; `make manuals` picks them up (eldercare/core/manuals.py): never stale.
+SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", ROOT / "e2e-screenshots"))
 DEMO_PASSWORD = "Demo-Eldercare-2025"
 
 

@@ -44,6 +44,8 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("accounts:user_list", _("Accounts"), "person-badge"),
     NavEntry("accounts:token_list", _("API tokens"), "key"),
     NavEntry("accounts:permission_matrix", _("Permissions"), "shield-check"),
+    NavEntry("onboarding:checklist", _("Onboarding"), "box-arrow-in-down"),
+    NavEntry("core:task_list", _("Task queues"), "list-task"),
     NavEntry("emergency:console", _("Alarm console"), "broadcast"),
     NavEntry("emergency:alarm_list", _("Alarms"), "bell"),
     NavEntry("emergency:device_list", _("Devices"), "smartwatch"),

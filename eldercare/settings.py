@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "eldercare.benefits",
     "eldercare.planning",
     "eldercare.portal",
+    "eldercare.onboarding",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +94,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "eldercare.core.middleware.RequestContextMiddleware",
+    "eldercare.core.operations.MetricsMiddleware",
+    "eldercare.core.db_router.ReplicaForDashboardsMiddleware",
     "eldercare.accounts.middleware.TwoFactorRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -127,10 +130,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A read replica for dashboards (GET requests to the namespaces below); writes always go to `default`.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL") | {
+        "CONN_MAX_AGE": env.int("CONN_MAX_AGE", default=60),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["eldercare.core.db_router.DashboardReplicaRouter"]
+REPLICA_NAMESPACES = env.list("REPLICA_NAMESPACES", default=["planning", "supervision"])
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # sessions read from Redis, written through to the database: several web processes share them
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -218,15 +231,28 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
+# LOG_FORMAT=json: one JSON object per line (time, level, logger, message, request id) for log shippers.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "eldercare.core.jsonlog.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"}
+        | ({"formatter": "json"} if LOG_FORMAT == "json" else {})
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
 PLATFORM_NAME = _("Elderly care service platform")
+
+# Operations: /metrics may require a bearer token; probes are answered over plain HTTP behind the proxy.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# The built manuals (`make manuals`), served under /docs/.
+MANUALS_ROOT = env.path("MANUALS_ROOT", default=BASE_DIR / "build" / "manuals")
+
 
 # Development and tests serve static files straight from the app folders.
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING

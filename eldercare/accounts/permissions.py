@@ -198,6 +198,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "portal.act": frozenset({R.STREET_OFFICER, R.COMMUNITY_WORKER}),
     "portal.decide_link": frozenset({R.ELDER, R.STREET_OFFICER, R.COMMUNITY_WORKER}),
     "portal.elder": frozenset({R.ELDER, R.FAMILY, R.STREET_OFFICER, R.COMMUNITY_WORKER}),
+    # going live: onboarding a city's existing data, and operating the installation
+    "onboarding.manage": frozenset({R.CITY_ADMIN}),
+    "operations.manage": frozenset({R.CITY_ADMIN}),
 }
 
 # Pages by URL name. Pages not listed here must be in PUBLIC_PAGES; a test checks every URL.
@@ -465,12 +468,23 @@ PAGES: dict[str, str] = {
     "portal:complaint": "portal.elder",
     "portal:facilities": "portal.elder",
     "portal:link_decide": "portal.decide_link",
+    "onboarding:checklist": "onboarding.manage",
+    "onboarding:template": "onboarding.manage",
+    "onboarding:batch_detail": "onboarding.manage",
+    "onboarding:batch_commit": "onboarding.manage",
+    "onboarding:batch_report": "onboarding.manage",
+    "core:task_list": "operations.manage",
+    "core:task_retry": "operations.manage",
 }
 PUBLIC_PAGES = frozenset(
     {
         "accounts:login",
         "accounts:logout",
         "healthz",
+        "readyz",
+        "metrics",
+        "manual",
+        "manual_page",
         "set_language",
         "core:elder_mode",
         "api-1.0.0:openapi-json",

@@ -13,6 +13,7 @@ class EntitlementSource(models.TextChoices):
     AUTOMATIC = "automatic", _("granted automatically")
     APPLICATION = "application", _("granted on application")
     DEMO = "demo", _("demo data")
+    MIGRATED = "migrated", _("taken over from the previous system")
 
 
 class EndReason(models.TextChoices):

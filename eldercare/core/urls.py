@@ -1,6 +1,6 @@
 from django.urls import path
 
-from eldercare.core import views
+from eldercare.core import ops_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("policies/<str:key>/", views.policy_detail, name="policy_detail"),
     path("policies/<str:key>/edit/", views.policy_edit, name="policy_edit"),
     path("elder-mode/", views.elder_mode, name="elder_mode"),
+    path("operations/tasks/", ops_views.task_list, name="task_list"),
+    path("operations/tasks/<str:task_id>/retry/", ops_views.task_retry_view, name="task_retry"),
 ]

@@ -119,6 +119,12 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         from eldercare.portal.tests.factories import matrix_page_sample as portal_page_sample
 
         method, kwargs = portal_page_sample(url_name, user, Elder.objects.order_by("id").first())
+    if url_name == "core:task_retry":
+        kwargs["task_id"] = "00000000-0000-0000-0000-000000000000"
+    if url_name.startswith("onboarding:"):
+        from eldercare.onboarding.tests.factories import matrix_page_sample as onboarding_page_sample
+
+        method, kwargs = onboarding_page_sample(url_name)
     return method, reverse(url_name, kwargs=kwargs)
 
 
@@ -157,6 +163,7 @@ POST_PAGES |= {
     "emergency:resource_create",
 }
 POST_PAGES |= VISITS_POST_PAGES
+POST_PAGES |= {"core:task_retry"}
 
 
 def sample_alarm_id() -> int:

@@ -3,6 +3,7 @@
 from eldercare.benefits.services.entitlements import (
     EndRequest,
     entitlement_end,
+    entitlement_migrate,
     entitlement_recheck,
     entitlements_end,
     entitlements_end_for_admission,
@@ -21,6 +22,7 @@ __all__ = [
     "EndRequest",
     "SettlementReport",
     "entitlement_end",
+    "entitlement_migrate",
     "entitlement_recheck",
     "entitlements_end",
     "entitlements_end_for_admission",

@@ -233,6 +233,60 @@ def grant_automatic(*, on: date, actor: Any) -> GrantReport:
 
 
 @transaction.atomic
+def entitlement_migrate(
+    *,
+    elder: Elder,
+    programme_code: str,
+    start_on: date,
+    actor: Any,
+    monthly_amount_fen: int = 0,
+    end_on: date | None = None,
+) -> Entitlement:
+    """Take over an entitlement the city's previous system granted (onboarding): the programme must exist
+    in the city's programme set, the elder must be active and not already receive it. An entitlement that
+    ended before go-live is kept as history (status ended)."""
+    programmes = programmes_on(start_on)
+    programme = programmes.programmes.get(programme_code)
+    if programme is None:
+        raise DomainError("benefits_programme_unknown", f"Unknown programme {programme_code!r}.", status=422)
+    if elder.status != ElderStatus.ACTIVE:
+        raise DomainError("benefits_elder_not_active", "The elder is not active in the registry.", status=422)
+    if end_on is not None and end_on < start_on:
+        raise DomainError("benefits_range_invalid", "The end date is before the start date.", status=422)
+    if monthly_amount_fen < 0:
+        raise DomainError("benefits_amount_negative", "The amount must not be negative.", status=422)
+    ended = end_on is not None and end_on < timezone.localdate()
+    if (
+        not ended
+        and Entitlement.objects.filter(
+            elder=elder, programme_code=programme_code, status=EntitlementStatus.ACTIVE
+        ).exists()
+    ):
+        raise DomainError(
+            "benefits_entitlement_exists", "The elder already receives this programme.", status=409
+        )
+    entitlement = Entitlement.objects.create(
+        elder=elder,
+        programme_code=programme_code,
+        start_on=start_on,
+        end_on=end_on,
+        status=EntitlementStatus.ENDED if ended else EntitlementStatus.ACTIVE,
+        end_reason=EndReason.REVIEW if ended else "",
+        source=EntitlementSource.MIGRATED,
+        monthly_amount_fen=monthly_amount_fen,
+        policy_version_id=programmes.version_id,
+        division_code=elder.residence_division_id,
+    )
+    audit_record(
+        actor=actor,
+        action="benefits.entitlement_migrated",
+        target=entitlement,
+        changes={"programme": programme_code, "start_on": start_on.isoformat()},
+    )
+    return entitlement
+
+
+@transaction.atomic
 def entitlement_recheck(*, entitlement: Entitlement, from_month: rules.Month, actor: Any) -> Entitlement:
     """Ask the next settlement to recompute months from `from_month` (e.g. a backdated status change)."""
     first = from_month.first
