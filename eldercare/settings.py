@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "eldercare.visits",
     "eldercare.benefits",
     "eldercare.planning",
+    "eldercare.spatial",
 ]
 
 MIDDLEWARE = [
