@@ -20,6 +20,7 @@ urlpatterns = [
     path("visits/", include("eldercare.visits.urls")),
     path("benefits/", include("eldercare.benefits.urls")),
     path("planning/", include("eldercare.planning.urls")),
+    path("spatial/", include("eldercare.spatial.urls")),
     path("", include("eldercare.core.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -196,12 +196,11 @@ def latest_coverage(*, scope: DataScope, code: str) -> CoverageRun | None:
 
 def coverage_children(*, scope: DataScope, run: CoverageRun, code: str, kind: str) -> list[CoverageArea]:
     """Rows of the areas one level below `code` (and `code` itself first) for one kind, inside scope."""
-    level = len(code)
-    child_len = {4: 6, 6: 9, 9: 12}.get(level, 12)
+    child_level = {4: DivisionLevel.COUNTY, 6: DivisionLevel.STREET}.get(len(code), DivisionLevel.COMMUNITY)
     rows = (
         CoverageArea.objects.for_scope(scope)
         .filter(run=run, kind=kind, division__code__startswith=code)
-        .filter(Q(division_id=code) | Q(level=child_len))
+        .filter(Q(division_id=code) | Q(level=child_level))
         .select_related("division")
         .order_by("division_id")
     )

@@ -117,3 +117,17 @@ def matrix_page_sample(url_name: str, user: Any) -> tuple[str, dict[str, Any]]:
     if url_name in {"spatial:coverage_queue", "spatial:siting_queue", "spatial:development_create"}:
         return "post", {}
     return "get", {}
+
+
+def matrix_api_runs() -> dict[str, int]:
+    """A finished coverage run and siting run on the home street (inside every allowed role's area)."""
+    from eldercare.spatial.models import CoverageRun, SitingRun
+
+    street = home_street()
+    coverage = CoverageRun.objects.filter(division=street).first() or CoverageRun.objects.create(
+        division=street, status="done", result={}
+    )
+    siting = SitingRun.objects.filter(division=street).first() or SitingRun.objects.create(
+        division=street, status="done", result={}
+    )
+    return {"coverage_run": coverage.pk, "siting_run": siting.pk}
