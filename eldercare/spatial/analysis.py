@@ -51,7 +51,7 @@ def coverage_of_points(
 ) -> CoverageOutput:
     """Nearest facility of each kind (and of any kind) for every elder, summed per community and rolled up."""
     t0 = time.perf_counter()
-    source = source or source_for(walk)
+    src: TravelTimeSource = source or source_for(walk)
     disabled = elders.level >= walk.disabled_min_level
     aged80 = elders.age >= 80
     n_comm = len(elders.communities)
@@ -64,7 +64,7 @@ def coverage_of_points(
             minutes = None
         else:
             res = rules.coverage(
-                source, elders.points, facilities[kind], threshold_minutes=walk.threshold_minutes
+                src, elders.points, facilities[kind], threshold_minutes=walk.threshold_minutes
             )
             covered, minutes = res.covered, res.minutes
             any_covered |= covered
@@ -132,7 +132,11 @@ def community_candidates(code: str, kind: str, on: date) -> list[Candidate]:
     rows = Division.objects.filter(
         code__startswith=code, level=DivisionLevel.COMMUNITY, lon__isnull=False, lat__isnull=False
     ).values_list("code", "name", "lon", "lat")
-    return [Candidate(name=name, lon=lon, lat=lat, division=c) for c, name, lon, lat in rows if c not in have]
+    return [
+        Candidate(name=name, lon=float(lon or 0), lat=float(lat or 0), division=c)
+        for c, name, lon, lat in rows
+        if c not in have
+    ]
 
 
 def build_problem(
@@ -282,7 +286,8 @@ def siting(
 
 def forecast(code: str, *, on: date) -> dict[str, Any]:
     """Elders by band and district to the horizon for each scenario, bed demand and the gap to the beds
-    in use plus the beds of the plan's projects not yet opened. Missing policy inputs are listed, not guessed."""
+    in use plus the beds of the plan's projects not yet opened. Missing policy inputs are listed, not
+    guessed."""
     policy, version = selectors.forecast_policy(on)
     missing = []
     if len(policy.annual_death_probability) != len(rules.BANDS):

@@ -3,7 +3,8 @@
 Definitions (also in planning/data/indicators.toml and docs/spatial.md):
 
 - **Community** kinds follow the statistical division codes (统计用区划代码): digits 10–12 of a 12-digit code
-  001–199 are urban residents' committees (居委会, "城市社区"), 200–399 village committees (村委会, "农村社区");
+  001–199 are urban residents' committees (居委会, "城市社区"), 200–399 village committees
+  (村委会, "农村社区");
   a street (9 digits) with digits 7–9 in 400–599 is a development zone, farm or similar, not a 乡镇（街道）.
 - A facility counts from `opened_on` (or always when unknown) until `closed_on`, while its status is operating
   (status is not versioned: a facility closed today does not count for past months either).

@@ -67,7 +67,11 @@ class CoverageArea(models.Model):
 
     class Meta:
         ordering = ["run_id", "division_id", "kind"]
+        verbose_name = _("coverage of an area")
         constraints = [models.UniqueConstraint(fields=["run", "division", "kind"], name="coverage_area_once")]
+
+    def __str__(self) -> str:
+        return f"{self.division_id} {self.kind}"
 
     def share(self, part: str = "covered") -> float | None:
         base = {"covered": self.elders, "disabled_covered": self.disabled, "aged80_covered": self.aged80}[

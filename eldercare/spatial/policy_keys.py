@@ -15,9 +15,9 @@ BAND_COUNT = 6  # rules.BANDS: 60-64 … 80-84, 85+
 
 
 class WalkPolicy(BaseModel):
-    detour_factor: float = Field(1.3, ge=1, le=3)
-    speed_kmh: float = Field(4.5, gt=0, le=10)
-    threshold_minutes: float = Field(15, gt=0, le=120)
+    detour_factor: float = Field(default=1.3, ge=1, le=3)
+    speed_kmh: float = Field(default=4.5, gt=0, le=10)
+    threshold_minutes: float = Field(default=15, gt=0, le=120)
     kinds: list[FacilityKind] = Field(
         default_factory=lambda: [
             FacilityKind.DAY_CARE,
@@ -27,16 +27,16 @@ class WalkPolicy(BaseModel):
             FacilityKind.INSTITUTION,
         ]
     )
-    disabled_min_level: int = Field(1, ge=1, le=4)  # published ability level ≥ this counts as disabled
-    cluster_cell_km: float = Field(0.5, gt=0, le=10)
-    cluster_min_elders: int = Field(10, ge=5)  # never a map cell that could be one person
+    disabled_min_level: int = Field(default=1, ge=1, le=4)  # published ability level from which disabled
+    cluster_cell_km: float = Field(default=0.5, gt=0, le=10)
+    cluster_min_elders: int = Field(default=10, ge=5)  # never a map cell that could be one person
 
 
 class NeedWeightsPolicy(BaseModel):
-    base: float = Field(1.0, ge=0)
+    base: float = Field(default=1.0, ge=0)
     by_disability_level: dict[int, float] = {}
-    aged80: float = Field(0.0, ge=0)
-    living_alone: float = Field(0.0, ge=0)
+    aged80: float = Field(default=0.0, ge=0)
+    living_alone: float = Field(default=0.0, ge=0)
 
 
 class HousingPolicy(BaseModel):
@@ -47,21 +47,21 @@ class HousingPolicy(BaseModel):
 class Scenario(BaseModel):
     code: str
     name: str
-    mortality_factor: float = Field(1.0, gt=0, le=3)
-    entries_factor: float = Field(1.0, ge=0, le=3)
-    disability_factor: float = Field(1.0, ge=0, le=3)
+    mortality_factor: float = Field(default=1.0, gt=0, le=3)
+    entries_factor: float = Field(default=1.0, ge=0, le=3)
+    disability_factor: float = Field(default=1.0, ge=0, le=3)
 
 
 class ForecastPolicy(BaseModel):
-    horizon_year: int = Field(2035, ge=2025, le=2060)
+    horizon_year: int = Field(default=2035, ge=2025, le=2060)
     # annual probability of dying, one per band 60-64 … 85+; empty until a published life table is entered
     annual_death_probability: list[float] = Field(default_factory=list)
     # people aged 50–59 by district code (they enter 60 over ten years); empty: no entries
     population_50_59: dict[str, int] = {}
-    survival_50_59: float = Field(1.0, gt=0, le=1)
+    survival_50_59: float = Field(default=1.0, gt=0, le=1)
     disability_rate: list[float] = Field(default_factory=list)  # one per band, or one for all
-    beds_per_disabled: float | None = Field(None, ge=0, le=1)  # GAP until the bureau enters it
-    nursing_share: float = Field(0.0, ge=0, le=1)
+    beds_per_disabled: float | None = Field(default=None, ge=0, le=1)  # GAP until the bureau enters it
+    nursing_share: float = Field(default=0.0, ge=0, le=1)
     scenarios: list[Scenario] = Field(default_factory=lambda: [Scenario(code="base", name="基准")])
 
 
@@ -85,7 +85,8 @@ register_policy(
 register_policy(
     "spatial.housing",
     title="新建住宅配套养老服务设施标准 Care facilities in new housing",
-    description="Required elderly-care floor area per 100 households in new areas and in old (renovated) areas.",
+    description="Required elderly-care floor area per 100 households in new areas and in old (renovated) "
+    "areas.",
     schema=HousingPolicy,
 )
 register_policy(

@@ -205,7 +205,7 @@ def objective_of(problem: SitingProblem, chosen: Sequence[int]) -> float:
 
 
 def marginal_order(problem: SitingProblem, chosen: Sequence[int]) -> tuple[list[int], list[float]]:
-    """Order chosen sites greedily by marginal gain and report each site's gain (they sum to the objective)."""
+    """Order chosen sites greedily by marginal gain and report each site's gain (summing to the objective)."""
     m = problem.matrix().tocsc()
     covered = np.zeros(len(problem.weights), dtype=bool)
     left = list(chosen)
@@ -264,7 +264,7 @@ def solve_greedy(problem: SitingProblem) -> SitingSolution:
     heap = [(-gain(j), j) for j in range(problem.n_candidates) if j not in chosen]
     heapq.heapify(heap)
     while heap and len(chosen) < problem.k:
-        neg, j = heapq.heappop(heap)
+        _neg, j = heapq.heappop(heap)
         if not _feasible_add(problem, chosen, j, spent):
             continue
         g = gain(j)
@@ -296,7 +296,7 @@ def _merge_identical_rows(m: csr_matrix, weights: FloatArray) -> tuple[csr_matri
     first = np.full(len(signatures), -1, dtype=np.int64)
     for i in range(len(groups) - 1, -1, -1):
         first[groups[i]] = i
-    merged_w = np.bincount(groups, weights=w, minlength=len(signatures))
+    merged_w = np.bincount(groups, weights=w, minlength=len(signatures)).astype(np.float64)
     return m[first], merged_w
 
 
@@ -360,9 +360,12 @@ def solve_enumeration(problem: SitingProblem) -> SitingSolution:
     best: tuple[float, tuple[int, ...]] = (-1.0, ())
     for size in range(0, problem.k + 1):
         for combo in itertools.combinations(range(problem.n_candidates), size):
-            if problem.costs is not None and problem.budget is not None:
-                if float(np.sum(problem.costs[list(combo)])) > problem.budget + 1e-9:
-                    continue
+            if (
+                problem.costs is not None
+                and problem.budget is not None
+                and float(np.sum(problem.costs[list(combo)])) > problem.budget + 1e-9
+            ):
+                continue
             if any(not set(g) & set(combo) for g in problem.required_groups):
                 continue
             value = objective_of(problem, combo)

@@ -87,7 +87,7 @@ def community_centroids(code: str) -> dict[str, tuple[float, float]]:
     rows = Division.objects.filter(
         code__startswith=code, level=DivisionLevel.COMMUNITY, lon__isnull=False, lat__isnull=False
     ).values_list("code", "lon", "lat")
-    return {c: (lon, lat) for c, lon, lat in rows}
+    return {c: (float(lon or 0), float(lat or 0)) for c, lon, lat in rows}
 
 
 def disability_levels(elders: QuerySet[Any]) -> dict[int, int]:
@@ -104,7 +104,8 @@ def disability_levels(elders: QuerySet[Any]) -> dict[int, int]:
     ).values_list("elder_id", "level")
     out: dict[int, int] = {}
     for elder_id, level in rows:
-        out[elder_id] = max(level, out.get(elder_id, -1))
+        if level is not None:
+            out[elder_id] = max(int(level), out.get(elder_id, -1))
     return out
 
 

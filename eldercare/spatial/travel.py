@@ -31,7 +31,10 @@ IntArray = NDArray[np.int64]
 class TravelTimeSource(Protocol):
     """Minutes from origins to destinations. Implementations must be exact on `nearest` and `pairs_within`."""
 
-    description: str
+    @property
+    def description(self) -> str:
+        """How the minutes are obtained, printed with the results."""
+        ...
 
     def nearest(self, origins: FloatArray, destinations: FloatArray) -> tuple[FloatArray, IntArray]:
         """(minutes to the nearest destination, its index) for every origin; inf / -1 with no destination."""

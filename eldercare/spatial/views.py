@@ -199,7 +199,7 @@ def overview(request: ScopedRequest) -> HttpResponse:
     kind = request.GET.get("kind", ANY_KIND)
     if kind != ANY_KIND and kind not in walk.kinds:
         kind = ANY_KIND
-    title, headers, rows = coverage_table(request, division, run, kind)
+    _title, headers, rows = coverage_table(request, division, run, kind)
     return render(
         request,
         "spatial/overview.html",
@@ -287,7 +287,7 @@ def siting_queue(request: ScopedRequest) -> HttpResponse:
 @require_page("spatial:siting_detail")
 def siting_detail(request: ScopedRequest, run_id: int) -> HttpResponse:
     run = selectors.access_siting_run(scope=request.scope, run_id=run_id)
-    title, headers, rows = siting_table(run)
+    _title, headers, rows = siting_table(run)
     city = run.division_id[: CODE_LENGTH[DivisionLevel.CITY]]
     sites = run.result.get("milp", {}).get("sites", []) if run.result else []
     payload = {
@@ -322,7 +322,7 @@ def siting_detail(request: ScopedRequest, run_id: int) -> HttpResponse:
 def forecast(request: ScopedRequest) -> HttpResponse:
     division = _division(request)
     data = analysis.forecast(division.code, on=timezone.localdate())
-    title, headers, rows = forecast_table(data)
+    _title, headers, rows = forecast_table(data)
     return render(
         request,
         "spatial/forecast.html",

@@ -1,13 +1,13 @@
-"""The spatial pages and API as the bureau and the districts use them (aggregates only, XLSX of every table)."""
+"""The spatial pages and API as the bureau and the districts use them (aggregates, XLSX of each table)."""
 
 from __future__ import annotations
 
 import io
 import json
-from datetime import date
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from eldercare.accounts.roles import Role
@@ -96,7 +96,7 @@ def test_the_forecast_shows_scenarios_side_by_side_once_the_inputs_are_entered(c
     set_policy(
         "spatial.forecast",
         {
-            "horizon_year": date.today().year + 5,
+            "horizon_year": timezone.localdate().year + 5,
             "annual_death_probability": [0.01, 0.02, 0.03, 0.05, 0.08, 0.15],
             "population_50_59": {DISTRICT: 1000},
             "disability_rate": [0.1],

@@ -31,7 +31,7 @@ def test_coverage_of_a_hand_made_city_has_the_known_answers() -> None:
     result = rules.coverage(WALK, elders, centre, threshold_minutes=15)
     # 15 min reach 0.865 km: the first three are covered, not the last two
     assert result.covered.tolist() == [True, True, True, False, False]
-    # two communities: the first three elders in community 0, the others in community 1; elder 2 and 4 disabled
+    # two communities: elders 0–2 in community 0, the others in community 1; elders 2 and 4 disabled
     sums = rules.aggregate_by_area(
         np.array([0, 0, 0, 1, 1]),
         2,
