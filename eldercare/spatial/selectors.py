@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 from django.http import Http404
 
 from eldercare.core.models import CODE_LENGTH, Division, DivisionLevel
@@ -243,14 +244,20 @@ def shortfalls(*, scope: DataScope, code: str | None = None) -> list[Development
 
 def population_by_band(code: str, on: date) -> dict[str, list[float]]:
     """Elders present on `on` per district under `code`, by band (one query)."""
-    rows = elders_present(code, on).values_list("residence_division_id", "birth_date")
+    rows = (
+        elders_present(code, on)
+        .annotate(district=Substr("residence_division_id", 1, CODE_LENGTH[DivisionLevel.COUNTY]))
+        .values_list("district", "birth_date")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     out: dict[str, list[float]] = {}
-    for community, birth in rows.iterator(chunk_size=20000):
+    for district, birth, n in rows:
         age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
         band = int(rules.band_of_age(np.array([age]))[0])
         if band < 0:
             continue
-        out.setdefault(community[: CODE_LENGTH[DivisionLevel.COUNTY]], [0.0] * len(rules.BANDS))[band] += 1
+        out.setdefault(district, [0.0] * len(rules.BANDS))[band] += n
     return out
 
 

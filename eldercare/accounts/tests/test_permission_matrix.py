@@ -325,7 +325,7 @@ API_SAMPLES = {
     "spatial_coverage_run_create": ("post", "/api/v1/spatial/coverage-runs", {"division": "440703"}),
     "spatial_coverage_run_detail": "/api/v1/spatial/coverage-runs/{coverage_run}",
     "spatial_coverage_areas": "/api/v1/spatial/coverage-runs/{coverage_run}/areas",
-    "spatial_siting_run_create": ("post", "/api/v1/spatial/siting-runs", {"division": "440703", "k": 0}),
+    "spatial_siting_run_create": ("post", "/api/v1/spatial/siting-runs", {"division": "440703", "k": 1}),
     "spatial_siting_run_detail": "/api/v1/spatial/siting-runs/{siting_run}",
 }
 
