@@ -13,8 +13,8 @@ offset between them is the same at both ends of a walk).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -63,6 +63,16 @@ class StraightLineWalk:
     detour_factor: float = 1.3
     speed_kmh: float = 4.5
     lat0: float | None = None  # latitude of the projection; the origins' mean when None
+    # the last origins projected (the same elders are asked once per facility kind): (array, lat0, km)
+    _last: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def _origins_km(self, origins: FloatArray, lat0: float) -> FloatArray:
+        last = self._last.get("origins")
+        if last is not None and last[0] is origins and last[1] == lat0:
+            return last[2]
+        km = project_km(origins, lat0)
+        self._last["origins"] = (origins, lat0, km)
+        return km
 
     @property
     def description(self) -> str:
@@ -78,17 +88,22 @@ class StraightLineWalk:
     def _lat0(self, origins: FloatArray, destinations: FloatArray) -> float:
         if self.lat0 is not None:
             return self.lat0
+        # the origins' mean latitude (cached with the projection), else the destinations'
+        last = self._last.get("origins")
+        if last is not None and last[0] is origins:
+            return float(last[1])
         both = [a[:, 1] for a in (origins, destinations) if len(a)]
-        return float(np.mean(np.concatenate(both))) if both else 0.0
+        return float(np.mean(both[0])) if both else 0.0
 
     def nearest(self, origins: FloatArray, destinations: FloatArray) -> tuple[FloatArray, IntArray]:
-        origins = np.asarray(origins, dtype=np.float64).reshape(-1, 2)
+        if not (isinstance(origins, np.ndarray) and origins.dtype == np.float64 and origins.ndim == 2):
+            origins = np.asarray(origins, dtype=np.float64).reshape(-1, 2)
         destinations = np.asarray(destinations, dtype=np.float64).reshape(-1, 2)
         if not len(destinations):
             return np.full(len(origins), np.inf), np.full(len(origins), -1, dtype=np.int64)
         lat0 = self._lat0(origins, destinations)
         tree = cKDTree(project_km(destinations, lat0))
-        km, idx = tree.query(project_km(origins, lat0), k=1, workers=-1)
+        km, idx = tree.query(self._origins_km(origins, lat0), k=1, workers=-1)
         return self.minutes_for_km(km), np.asarray(idx, dtype=np.int64)
 
     def pairs_within(
