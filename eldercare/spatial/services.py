@@ -62,8 +62,11 @@ def coverage_run_execute(*, run_id: int, actor: Any = "task") -> CoverageRun:
         }
         out = analysis.coverage_of_points(elders, facilities, walk=walk)
     except DomainError as exc:
-        CoverageRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=exc.message[:500])
-        raise
+        CoverageRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, error=f"{exc.code}: {exc.message}"[:500], finished_at=timezone.now()
+        )
+        run.refresh_from_db()
+        return run
     with transaction.atomic():
         CoverageArea.objects.filter(run=run).delete()
         rows = []
