@@ -8,8 +8,8 @@ Definitions (also in planning/data/indicators.toml and docs/spatial.md):
   a street (9 digits) with digits 7–9 in 400–599 is a development zone, farm or similar, not a 乡镇（街道）.
 - A facility counts from `opened_on` (or always when unknown) until `closed_on`, while its status is operating
   (status is not versioned: a facility closed today does not count for past months either).
-- `day_care_community_coverage` (WH03): urban communities with ≥ 1 operating day-care centre located in them.
-- `street_comprehensive_centre_coverage` (WH05, JM04): streets/towns with ≥ 1 operating street care complex.
+- WH03 `day_care_community_coverage` and WH05/JM04 `street_comprehensive_centre_coverage` are registered by
+  the facilities module (eldercare/facilities/indicators.py), not here.
 - `community_facility_coverage_urban` / `_rural` (SP02, SP03): communities with ≥ 1 operating community-level
   care facility (day care, home-care station, street complex, rural welfare home, canteen) located in them.
 - `walk_circle_coverage` (SP01): elders present whose nearest operating facility of any kind in policy
@@ -50,10 +50,6 @@ def is_rural_community(code: str) -> bool:
     return len(code) == 12 and 200 <= int(code[9:12]) <= 399
 
 
-def is_town_or_street(code: str) -> bool:
-    return len(code) == 9 and not 400 <= int(code[6:9]) <= 599
-
-
 def _facility_divisions(division_code: str, on: date, kinds: tuple[str, ...]) -> set[str]:
     return set(
         Facility.objects.filter(
@@ -76,11 +72,6 @@ def _community_share(division_code: str, on: date, kinds: tuple[str, ...], urban
     return {c: Measure(1.0 if c in have else 0.0, 1.0) for c in _communities(division_code) if test(c)}
 
 
-@indicator_computation("day_care_community_coverage", grouped=True)
-def day_care_community_coverage(division_code: str, on: date) -> Mapping[str, Measure]:
-    return _community_share(division_code, on, (FacilityKind.DAY_CARE,), urban=True)
-
-
 @indicator_computation("community_facility_coverage_urban", grouped=True)
 def community_facility_coverage_urban(division_code: str, on: date) -> Mapping[str, Measure]:
     return _community_share(division_code, on, COMMUNITY_KINDS, urban=True)
@@ -89,17 +80,6 @@ def community_facility_coverage_urban(division_code: str, on: date) -> Mapping[s
 @indicator_computation("community_facility_coverage_rural", grouped=True)
 def community_facility_coverage_rural(division_code: str, on: date) -> Mapping[str, Measure]:
     return _community_share(division_code, on, COMMUNITY_KINDS, urban=False)
-
-
-@indicator_computation("street_comprehensive_centre_coverage", grouped=True)
-def street_comprehensive_centre_coverage(division_code: str, on: date) -> Mapping[str, Measure]:
-    have = {
-        d[:9] for d in _facility_divisions(division_code, on, (FacilityKind.STREET_COMPLEX,)) if len(d) >= 9
-    }
-    streets = Division.objects.filter(code__startswith=division_code, level=DivisionLevel.STREET).values_list(
-        "code", flat=True
-    )
-    return {s: Measure(1.0 if s in have else 0.0, 1.0) for s in streets if is_town_or_street(s)}
 
 
 @indicator_computation("walk_circle_coverage", grouped=True)

@@ -145,12 +145,12 @@ def test_a_negative_area_is_refused() -> None:
         )
 
 
-def test_day_care_coverage_counts_urban_communities_with_an_operating_centre() -> None:
+def test_community_coverage_counts_urban_communities_with_an_operating_facility() -> None:
     load_policies()
     a, b = communities(2)
     facility_at(0, a)
     facility_at(0, b, status="closed")
-    measures = computation("day_care_community_coverage").func(DISTRICT, ON)  # type: ignore[union-attr]
+    measures = computation("community_facility_coverage_urban").func(DISTRICT, ON)  # type: ignore[union-attr]
     assert measures[a.code].numerator == 1 and measures[b.code].numerator == 0
     assert all(int(code[9:12]) < 200 for code in measures)
 
