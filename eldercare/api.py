@@ -18,6 +18,7 @@ from eldercare.facilities.api import router as facilities_router
 from eldercare.homecare.api import router as homecare_router
 from eldercare.planning.api import router as planning_router
 from eldercare.registry.api import router as registry_router
+from eldercare.spatial.api import router as spatial_router
 from eldercare.supervision.api import router as supervision_router
 from eldercare.timebank.api import router as timebank_router
 from eldercare.visits.api import router as visits_router
@@ -43,6 +44,7 @@ api.add_router("/", supervision_router)
 api.add_router("/", visits_router)
 api.add_router("/", benefits_router)
 api.add_router("/", planning_router)
+api.add_router("/", spatial_router)
 
 _STATUS_CODES = {
     400: "bad_request",

@@ -68,6 +68,10 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("planning:project_list", _("Key projects"), "building"),
     NavEntry("planning:report_list", _("Plan reports"), "file-earmark-bar-graph"),
     NavEntry("planning:exchange", _("Data exchange"), "arrow-left-right"),
+    NavEntry("spatial:overview", _("15-minute circle"), "geo-alt"),
+    NavEntry("spatial:siting", _("Facility siting"), "pin-map"),
+    NavEntry("spatial:forecast", _("Ageing forecast"), "graph-up"),
+    NavEntry("spatial:developments", _("Facilities in new housing"), "houses"),
 ]
 
 

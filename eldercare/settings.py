@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "eldercare.planning",
     "eldercare.portal",
     "eldercare.onboarding",
+    "eldercare.spatial",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("planning/", include("eldercare.planning.urls")),
     path("portal/", include("eldercare.portal.urls")),
     path("onboarding/", include("eldercare.onboarding.urls")),
+    path("spatial/", include("eldercare.spatial.urls")),
     path("", include("eldercare.core.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

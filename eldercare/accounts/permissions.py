@@ -201,6 +201,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # going live: onboarding a city's existing data, and operating the installation
     "onboarding.manage": frozenset({R.CITY_ADMIN}),
     "operations.manage": frozenset({R.CITY_ADMIN}),
+    # spatial planning (15-minute circle, siting, forecast, 配套建设): aggregates only
+    "spatial.view": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER, R.INSPECTOR}),
+    "spatial.run": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER}),
+    "spatial.register": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER}),
 }
 
 # Pages by URL name. Pages not listed here must be in PUBLIC_PAGES; a test checks every URL.
@@ -475,6 +479,15 @@ PAGES: dict[str, str] = {
     "onboarding:batch_report": "onboarding.manage",
     "core:task_list": "operations.manage",
     "core:task_retry": "operations.manage",
+    "spatial:overview": "spatial.view",
+    "spatial:coverage_queue": "spatial.run",
+    "spatial:siting": "spatial.view",
+    "spatial:siting_queue": "spatial.run",
+    "spatial:siting_detail": "spatial.view",
+    "spatial:forecast": "spatial.view",
+    "spatial:developments": "spatial.view",
+    "spatial:development_create": "spatial.register",
+    "spatial:export": "spatial.view",
 }
 PUBLIC_PAGES = frozenset(
     {
@@ -597,6 +610,11 @@ API_OPERATIONS: dict[str, str] = {
     "planning_indicator_series": "planning.view",
     "planning_key_counts": "planning.view",
     "planning_report_download": "planning.view",
+    "spatial_coverage_run_create": "spatial.run",
+    "spatial_coverage_run_detail": "spatial.view",
+    "spatial_coverage_areas": "spatial.view",
+    "spatial_siting_run_create": "spatial.run",
+    "spatial_siting_run_detail": "spatial.view",
 }
 # Operations called by devices and gateways: authenticated by the device's own token and signed body,
 # not by a role (eldercare.emergency.device_auth).

@@ -125,6 +125,10 @@ def page_request(url_name: str, user: User | None) -> tuple[str, str]:
         from eldercare.onboarding.tests.factories import matrix_page_sample as onboarding_page_sample
 
         method, kwargs = onboarding_page_sample(url_name)
+    if url_name.startswith("spatial:"):
+        from eldercare.spatial.tests.factories import matrix_page_sample as spatial_page_sample
+
+        method, kwargs = spatial_page_sample(url_name, user)
     return method, reverse(url_name, kwargs=kwargs)
 
 
@@ -329,6 +333,11 @@ API_SAMPLES = {
     "planning_indicator_series": "/api/v1/planning/indicators/PA01/series?division={division}",
     "planning_key_counts": "/api/v1/planning/key-counts?division={division}",
     "planning_report_download": "/api/v1/planning/reports/{report}/download?fmt=xlsx",
+    "spatial_coverage_run_create": ("post", "/api/v1/spatial/coverage-runs", {"division": "440703"}),
+    "spatial_coverage_run_detail": "/api/v1/spatial/coverage-runs/{coverage_run}",
+    "spatial_coverage_areas": "/api/v1/spatial/coverage-runs/{coverage_run}/areas",
+    "spatial_siting_run_create": ("post", "/api/v1/spatial/siting-runs", {"division": "440703", "k": 1}),
+    "spatial_siting_run_detail": "/api/v1/spatial/siting-runs/{siting_run}",
 }
 
 
@@ -352,6 +361,10 @@ def api_call(client: Client, operation: str, **fmt: object) -> Any:
         from eldercare.planning.tests.factories import sample_report
 
         fmt["report"] = sample_report().pk
+    if "_run}" in str(sample):
+        from eldercare.spatial.tests.factories import matrix_api_runs
+
+        fmt.update(matrix_api_runs())
     if isinstance(sample, str):
         return client.get(sample.format(**fmt))
     method, url, body = sample
