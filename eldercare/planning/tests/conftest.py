@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -30,3 +31,19 @@ def city() -> dict[str, object]:
         "merged": elder(b, date(1950, 1, 1), status="merged"),
     }
     return {"a": a, "a2": a2, "b": b, **made}
+
+
+@pytest.fixture
+def new_estates_manual() -> Iterator[None]:
+    """JM01/WH04 (配套建设达标率) as in a city without the spatial module: no computation, so manual."""
+    from eldercare.planning import registry
+    from eldercare.planning.registry import indicator_computation
+
+    key = "new_housing_facility_compliance"
+    spec = registry.computation(key)
+    registry.unregister(key)
+    try:
+        yield
+    finally:
+        if spec is not None:
+            indicator_computation(key, grouped=spec.grouped)(spec.func)

@@ -82,7 +82,7 @@ def test_a_street_dashboard_has_no_map_and_drill_down_links_lead_there(client: C
 
 
 def test_a_manual_entry_with_evidence_appears_on_the_dashboard_marked_manual(
-    client: Client, city: dict
+    client: Client, city: dict, new_estates_manual: None
 ) -> None:
     # given the refreshed month and a district officer
     services.refresh(months=[JUNE])

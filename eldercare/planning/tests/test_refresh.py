@@ -126,7 +126,9 @@ def test_the_refresh_is_idempotent(city: dict) -> None:
     assert IndicatorValue.objects.filter(month=JUNE).count() == values_first
 
 
-def test_without_a_registered_computation_an_indicator_is_manual_and_carried_forward(city: dict) -> None:
+def test_without_a_registered_computation_an_indicator_is_manual_and_carried_forward(
+    city: dict, new_estates_manual: None
+) -> None:
     from eldercare.accounts.models import User
     from eldercare.core.models import Division
 
