@@ -772,18 +772,20 @@ def import_preview(
     return _store(batch, run, ImportStatus.PREVIEWED)
 
 
+@transaction.atomic
 def import_commit(*, batch: ImportBatch, actor: Any, scope: DataScope, atomic: bool = True) -> ImportBatch:
     """Write a previewed batch. Atomic: any bad row and nothing is written (status REJECTED, report
     kept). Not atomic: good rows are written, bad ones reported. Re-committing the same file later
-    changes nothing (every row compares equal)."""
-    with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportStatus.PREVIEWED:
-            raise DomainError(
-                "import_not_previewed", "This batch was already committed or rejected.", status=409
-            )
-        batch.status = "committing"
-        batch.save(update_fields=["status"])
+    changes nothing (every row compares equal).
+
+    One transaction from the status check to the audit row, the batch row locked throughout: a commit
+    cut off half-way (connection lost, worker killed) leaves the batch PREVIEWED with none of its rows,
+    ready to be committed again, never rows without their batch marked committed."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportStatus.PREVIEWED:
+        raise DomainError("import_not_previewed", "This batch was already committed or rejected.", status=409)
+    batch.status = "committing"
+    batch.save(update_fields=["status"])
     run = _run(batch, data=bytes(batch.content), scope=scope, actor=actor, commit=True, atomic=atomic)
     rejected = bool(run.errors) and atomic
     batch = _store(batch, run, ImportStatus.REJECTED if rejected else ImportStatus.COMMITTED)
