@@ -35,6 +35,7 @@ from eldercare.core.exceptions import DomainError
 from eldercare.core.ids import ResidentId, is_valid_phone, mask_phone, normalise_phone
 from eldercare.core.models import Division, DivisionLevel
 from eldercare.core.scope import DataScope
+from eldercare.core.uploads import check_table_upload
 from eldercare.registry import rules
 from eldercare.registry.choices import ChangeKind, ElderGroup, ElderStatus, ImportStatus, ReviewStatus
 from eldercare.registry.models import (
@@ -759,6 +760,7 @@ def import_preview(
 ) -> ImportBatch:
     """Check a file without writing to the records: counts of what a commit would do, and every bad row."""
     _source(source)
+    check_table_upload(content, file_name)
     batch = ImportBatch.objects.create(
         source=source,
         file_name=file_name[:200],
