@@ -36,7 +36,7 @@ test: install
 	$(PY) -m pytest -n 2 -q -m "not e2e" $(PYTEST_ARGS)
 
 # A longer, randomised schemathesis run over every API operation and role (make test runs a bounded one).
-FUZZ_EXAMPLES ?= 25
+FUZZ_EXAMPLES ?= 10
 fuzz: install
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 $(PY) -m pytest -q -s -m fuzz -p no:xdist $(PYTEST_ARGS)
 

@@ -37,7 +37,7 @@ from eldercare.registry.tests.factories import registry_samples
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1"))
 RANDOMISED = os.environ.get("FUZZ_RANDOM", "") == "1"
 OUT_OF_SCOPE_NAME = "越界样本"
 CASES_RUN: Counter[str] = Counter()
@@ -53,7 +53,7 @@ ROLE_BINDINGS: dict[str, str] = {
 # `make test` fuzzes three roles (city-wide, district, organisation); `make fuzz` all of the above.
 FUZZ_ROLES = (
     list(ROLE_BINDINGS)
-    if RANDOMISED or EXAMPLES > 2
+    if RANDOMISED or EXAMPLES > 1
     else [
         Role.CITY_ADMIN,
         Role.DISTRICT_OFFICER,
