@@ -69,8 +69,9 @@ FUZZ_ROLES = (
 )
 
 
-@pytest.fixture(scope="module")
-def api_schema() -> Any:
+@pytest.fixture
+def api_schema(db: None) -> Any:
+    """Loaded per test, inside its database access: the request passes the same middleware as any other."""
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
 
 
