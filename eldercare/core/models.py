@@ -212,7 +212,7 @@ class PolicyVersion(models.Model):
         on_delete=models.SET_NULL,
     )
     reason = models.CharField(_("reason"), max_length=300)
-    source = models.CharField(_("source"), max_length=1000, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
