@@ -8,7 +8,7 @@ SEED ?= 1
 DEV_ENV := DEBUG=true CITY_PROFILE=$(CITY)
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve test lint typecheck e2e bench messages check clean manuals
+.PHONY: install demo serve test fuzz lint typecheck e2e bench messages check clean manuals
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -34,6 +34,11 @@ serve: install
 # The whole suite on SQLite; set DATABASE_URL=postgres://… to run it on PostgreSQL.
 test: install
 	$(PY) -m pytest -n 2 -q -m "not e2e" $(PYTEST_ARGS)
+
+# A longer, randomised schemathesis run over every API operation and role (make test runs a bounded one).
+FUZZ_EXAMPLES ?= 10
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 $(PY) -m pytest -q -s -m fuzz -p no:xdist $(PYTEST_ARGS)
 
 e2e: install
 	$(PY) -m pytest -q -m e2e -p no:xdist $(PYTEST_ARGS)

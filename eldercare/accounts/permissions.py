@@ -38,6 +38,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "elders.import": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER}),
     "elders.review": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER}),
     "elders.merge": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER}),
+    # PIPL: a person's complete record on request (access right), erasure where law allows
+    "elders.privacy_export": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.STREET_OFFICER}),
+    "elders.erase": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER}),
     # supervision of the platform itself
     "audit.view": frozenset({R.CITY_ADMIN, R.INSPECTOR}),
     "policy.view": frozenset({R.CITY_ADMIN, R.DISTRICT_OFFICER, R.INSPECTOR}),
@@ -531,6 +534,8 @@ API_OPERATIONS: dict[str, str] = {
     "elder_create": "elders.edit",
     "elder_update": "elders.edit",
     "elder_timeline": "elders.view",
+    "elder_record_export": "elders.privacy_export",
+    "elder_erase": "elders.erase",
     "import_upload": "elders.import",
     "import_detail": "elders.import",
     "import_commit_api": "elders.import",

@@ -10,7 +10,9 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
+from django.forms.utils import ErrorDict
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -36,6 +38,7 @@ from eldercare.accounts.services import (
 )
 from eldercare.core.exceptions import DomainError
 from eldercare.core.models import Division, Organisation
+from eldercare.core.ratelimit import over_limit
 
 
 class LoginView(auth_views.LoginView):
@@ -46,6 +49,17 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         session_event_record(user=form.get_user(), event="signed_in")
         return response
+
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        """At most `ratelimit.LIMITS['sign_in']` attempts per client address (axes also locks per user)."""
+        if over_limit("sign_in", request.META.get("REMOTE_ADDR", "")):
+            form = self.get_form_class()(request)  # unbound: the password is not even checked
+            message = _("Too many sign-in attempts from this address. Try again in a few minutes.")
+            form._errors = ErrorDict(  # type: ignore[attr-defined]
+                {NON_FIELD_ERRORS: form.error_class([message], error_class="nonfield")}
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
 
 
 @require_page("accounts:profile")
@@ -92,6 +106,9 @@ def otp_verify(request: ScopedRequest) -> HttpResponse:
     if not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect("accounts:otp_setup")
     form = OtpForm(request.POST or None)
+    if request.method == "POST" and over_limit("otp", str(request.user.pk)):
+        form.add_error("token", _("Too many codes tried. Wait a few minutes and try again."))
+        return render(request, "accounts/otp_verify.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         device = totp_verify(user=request.user, token=form.cleaned_data["token"])  # type: ignore[arg-type]
         if device is not None:

@@ -180,6 +180,10 @@ def benefit_settlement_lines(request: HttpRequest, period: str, kind: str = "") 
 @router.get("/benefits/funds", response=list[FundsOut])
 @api_operation
 def benefit_funds(request: HttpRequest, year: int | None = None) -> Any:
+    if year is not None and not 2000 <= year <= 2100:
+        raise DomainError(
+            "year_invalid", "The year must be between 2000 and 2100.", {"field": "year"}, status=422
+        )
     rows = selectors.funds_overview(scope=request.auth.scope, year=year or timezone.localdate().year)  # type: ignore[attr-defined]
     return [
         {

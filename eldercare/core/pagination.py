@@ -11,7 +11,7 @@ from ninja.pagination import PaginationBase
 
 class PagePagination(PaginationBase):
     class Input(Schema):
-        page: int = Field(1, ge=1)
+        page: int = Field(1, ge=1, le=1_000_000)  # beyond any list; keeps the offset a sane integer
         page_size: int = Field(50, ge=1, le=500)
 
     class Output(Schema):

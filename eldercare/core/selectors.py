@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,6 +15,8 @@ from django.http import Http404
 from eldercare.core.exceptions import DomainError
 from eldercare.core.models import AuditEntry, CityProfile, Division, PolicyVersion
 from eldercare.core.scope import DataScope
+
+logger = logging.getLogger(__name__)
 
 
 def division_visible_q(scope: DataScope) -> Q:
@@ -105,7 +108,7 @@ def _policy_cache_key(profile_code: str, key: str) -> str:
 def policy_versions(*, key: str, profile_code: str | None = None) -> list[PolicyValue]:
     profile_code = profile_code or current_profile_code()
     cache_key = _policy_cache_key(profile_code, key)
-    cached: list[PolicyValue] | None = cache.get(cache_key)
+    cached: list[PolicyValue] | None = _cache_get(cache_key)
     if cached is None:
         cached = [
             PolicyValue(
@@ -118,12 +121,31 @@ def policy_versions(*, key: str, profile_code: str | None = None) -> list[Policy
             )
             for p in PolicyVersion.objects.filter(profile_id=profile_code, key=key).order_by("-version")
         ]
-        cache.set(cache_key, cached, 300)
+        _cache_set(cache_key, cached, 300)
     return cached
 
 
+def _cache_get(key: str) -> Any:
+    """The cache is an optimisation: when it is unreachable (Redis down) reads go to the database."""
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("cache unreachable; reading %s from the database", key, exc_info=True)
+        return None
+
+
+def _cache_set(key: str, value: Any, timeout: int) -> None:
+    try:
+        cache.set(key, value, timeout)
+    except Exception:
+        logger.warning("cache unreachable; %s not cached", key, exc_info=True)
+
+
 def forget_policy_cache(*, key: str, profile_code: str) -> None:
-    cache.delete(_policy_cache_key(profile_code, key))
+    try:
+        cache.delete(_policy_cache_key(profile_code, key))
+    except Exception:  # unreachable: nobody can read the stale value either
+        logger.warning("cache unreachable; %s not forgotten", key, exc_info=True)
 
 
 def policy_value(

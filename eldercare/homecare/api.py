@@ -14,12 +14,12 @@ from eldercare.homecare.choices import STATEMENT_PAID, ConfirmedBy
 from eldercare.homecare.models import CatalogueItem, ProviderWorker, ServiceOrder
 from eldercare.homecare.schemas import (
     CodeIn,
+    HomecareRateOut,
     OrderDetailOut,
     OrderIn,
     OrderOut,
     OrderPage,
     PositionIn,
-    RateOut,
     StatementOut,
     StatementRowOut,
 )
@@ -152,7 +152,7 @@ def _row(r: selectors.StatementRow) -> dict[str, Any]:
     }
 
 
-@router.get("/homecare/indicators", response=list[RateOut])
+@router.get("/homecare/indicators", response=list[HomecareRateOut])
 @api_operation
 def homecare_indicators(request: HttpRequest) -> Any:
     """The plan indicators this module computes, for the caller's area (the planning module reads the

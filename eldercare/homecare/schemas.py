@@ -83,7 +83,7 @@ class StatementOut(Schema):
     verified_subsidy_fen: int
 
 
-class RateOut(Schema):
+class HomecareRateOut(Schema):
     code: str
     name: str
     numerator: int

@@ -1,6 +1,6 @@
-from typing import Any
+from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -19,6 +19,7 @@ from eldercare.registry.schemas import (
     TimelineEntryOut,
 )
 from eldercare.registry.selectors import ElderFilter, access_elder
+from eldercare.registry.services import privacy
 from eldercare.registry.timeline import elder_timeline as build_timeline
 
 router = Router(tags=["registry"])
@@ -85,6 +86,31 @@ def elder_update(request: HttpRequest, elder_id: int, payload: ElderPatch) -> An
 def elder_timeline(request: HttpRequest, elder_id: int) -> Any:
     elder = access_elder(scope=request.auth.scope, elder_id=elder_id)  # type: ignore[attr-defined]
     return build_timeline(elder=elder, principal=request.auth)  # type: ignore[attr-defined]
+
+
+@router.get("/elders/{elder_id}/record-export", response={200: None})
+@api_operation
+def elder_record_export(request: HttpRequest, elder_id: int, fmt: Literal["json", "xlsx"] = "json") -> Any:
+    """One elder's complete record from every module (PIPL access right), as JSON or XLSX; audited."""
+    elder = access_elder(scope=request.auth.scope, elder_id=elder_id)  # type: ignore[attr-defined]
+    export = privacy.elder_export(elder=elder, actor=_actor(request), fmt=fmt)
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
+    return response
+
+
+@router.post("/elders/{elder_id}/erase", response=ElderOut)
+@api_operation
+def elder_erase(request: HttpRequest, elder_id: int) -> Any:
+    """Pseudonymise the personal fields of an elder who died or left, once retention has passed; audited."""
+    elder = access_elder(scope=request.auth.scope, elder_id=elder_id)  # type: ignore[attr-defined]
+    privacy.elder_erase(elder=elder, actor=_actor(request))
+    return access_elder(scope=request.auth.scope, elder_id=elder_id)  # type: ignore[attr-defined]
+
+
+def _actor(request: HttpRequest) -> Any:
+    principal = request.auth  # type: ignore[attr-defined]
+    return principal.user or f"token {principal.token_id}"
 
 
 @router.post("/imports", response=ImportBatchOut)

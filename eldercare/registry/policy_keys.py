@@ -40,3 +40,29 @@ register_policy(
     "min_ability_level counts as 失能.",
     schema=SpecialDifficultyValue,
 )
+
+
+class RetentionValue(BaseModel):
+    """保存期限: how many years each kind of record is kept before the purge deletes or pseudonymises it.
+
+    `personal_data_after_exit` counts from an elder's death or departure; the others from the record's date.
+    Financial records (payments, settlements, accounts) are never purged here: they follow the accounting
+    archive rules.
+    """
+
+    service_records: int = Field(5, ge=1, le=50)  # 服务记录: home-care orders (pseudonymised), visit records
+    alarms: int = Field(5, ge=1, le=50)  # closed emergency alarms with their events and call logs
+    personal_data_after_exit: int = Field(5, ge=1, le=50)  # personal fields of elders who died or left
+
+
+RETENTION_DEFAULT: dict[str, int] = {"service_records": 5, "alarms": 5, "personal_data_after_exit": 5}
+
+register_policy(
+    "privacy.retention",
+    title="保存期限 Record retention (years)",
+    description="Years each record type is kept before the retention purge: service records 5 years "
+    "(home-care orders are pseudonymised because settlements refer to them; visit records are deleted), "
+    "closed alarms, and the personal fields of elders who died or moved out (pseudonymised; financial "
+    "records kept).",
+    schema=RetentionValue,
+)

@@ -148,3 +148,24 @@ def split_conditions(text: str, separators: Iterable[str] = (";", "；", "、", 
     for sep in separators:
         text = text.replace(sep, ";")
     return sorted({part.strip() for part in text.split(";") if part.strip()})
+
+
+# ---- privacy (PIPL): when an elder's personal fields may be erased, and retention cut-offs
+
+EXITED_STATUSES = frozenset({"deceased", "moved_out"})
+
+
+def years_before(day: date, years: int) -> date:
+    """The same calendar day `years` earlier (29 February falls back to the 28th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def erasure_allowed(*, status: str, exited_on: date | None, today: date, retention_years: int) -> bool:
+    """Personal fields may be erased only for an elder who died or left, once the retention period since
+    that day has passed; a living, resident elder's record is still needed to serve them."""
+    if status not in EXITED_STATUSES or exited_on is None:
+        return False
+    return exited_on <= years_before(today, retention_years)

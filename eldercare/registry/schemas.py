@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ElderOut(Schema):
@@ -43,8 +43,8 @@ class ElderFilterIn(Schema):
     status: str = ""
     living_situation: str = ""
     economic_status: str = ""
-    min_age: int | None = None
-    max_age: int | None = None
+    min_age: int | None = Field(None, ge=0, le=150)
+    max_age: int | None = Field(None, ge=0, le=150)
     group: str = ""
     special_difficulty: bool | None = None
     sort: str = ""

@@ -1,7 +1,7 @@
 from datetime import date
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class WorkerOut(Schema):
@@ -40,7 +40,7 @@ class WorkerDetailOut(WorkerOut):
 
 
 class WorkerCheckIn(Schema):
-    id_number: str
+    id_number: str = Field(min_length=1, max_length=32)
 
 
 class WorkerCheckOut(Schema):

@@ -231,6 +231,9 @@ API_SAMPLES = {
     "elder_list": "/api/v1/elders",
     "elder_detail": "/api/v1/elders/{elder}",
     "elder_timeline": "/api/v1/elders/{elder}/timeline",
+    "elder_record_export": "/api/v1/elders/{elder}/record-export",
+    # a living elder: an allowed role is refused by the rule (409), never 401/403
+    "elder_erase": ("post", "/api/v1/elders/{elder}/erase", {}),
     "import_detail": "/api/v1/imports/{batch}",
     # writes: (method, url, body); an allowed role may still be refused by a rule (4xx), never 401/403
     "elder_create": ("post", "/api/v1/elders", {"name": "x", "id_number": "1", "residence_division": "4407"}),

@@ -18,6 +18,7 @@ from eldercare.benefits.models import BankAccount, PaymentBatch, PaymentLine, Se
 from eldercare.benefits.selectors import programmes_on
 from eldercare.core.audit import audit_record
 from eldercare.core.exceptions import DomainError
+from eldercare.core.uploads import check_table_upload
 
 CHUNK = 5000
 
@@ -137,6 +138,7 @@ def payments_import_return(
 ) -> ReturnReport:
     """Mark the exported lines of each payee paid or failed from the bank's return file (CSV or XLSX with
     columns 业务编号, 结果, 说明). Failed lines are carried into the next month's settlement."""
+    check_table_upload(content, file_name)
     read = fmt.read_any(fmt.BANK_RETURN, content, file_name)
     if read.headers[: len(fmt.BANK_RETURN.columns)] != fmt.BANK_RETURN.headers:
         raise DomainError(

@@ -34,6 +34,7 @@ from eldercare.core.exceptions import DomainError
 from eldercare.core.ids import ResidentId, is_valid_phone, mask_phone, normalise_phone
 from eldercare.core.models import Division, DivisionLevel
 from eldercare.core.scope import DataScope
+from eldercare.core.uploads import check_table_upload
 from eldercare.registry import rules
 from eldercare.registry.choices import ChangeKind, ElderGroup, ElderStatus, ImportStatus, ReviewStatus
 from eldercare.registry.models import (
@@ -729,6 +730,7 @@ def import_preview(
 ) -> ImportBatch:
     """Check a file without writing to the records: counts of what a commit would do, and every bad row."""
     _source(source)
+    check_table_upload(content, file_name)
     batch = ImportBatch.objects.create(
         source=source,
         file_name=file_name[:200],
@@ -742,18 +744,20 @@ def import_preview(
     return _store(batch, run, ImportStatus.PREVIEWED)
 
 
+@transaction.atomic
 def import_commit(*, batch: ImportBatch, actor: Any, scope: DataScope, atomic: bool = True) -> ImportBatch:
     """Write a previewed batch. Atomic: any bad row and nothing is written (status REJECTED, report
     kept). Not atomic: good rows are written, bad ones reported. Re-committing the same file later
-    changes nothing (every row compares equal)."""
-    with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportStatus.PREVIEWED:
-            raise DomainError(
-                "import_not_previewed", "This batch was already committed or rejected.", status=409
-            )
-        batch.status = "committing"
-        batch.save(update_fields=["status"])
+    changes nothing (every row compares equal).
+
+    One transaction from the status check to the audit row, the batch row locked throughout: a commit
+    cut off half-way (connection lost, worker killed) leaves the batch PREVIEWED with none of its rows,
+    ready to be committed again, never rows without their batch marked committed."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportStatus.PREVIEWED:
+        raise DomainError("import_not_previewed", "This batch was already committed or rejected.", status=409)
+    batch.status = "committing"
+    batch.save(update_fields=["status"])
     run = _run(batch, data=bytes(batch.content), scope=scope, actor=actor, commit=True, atomic=atomic)
     rejected = bool(run.errors) and atomic
     batch = _store(batch, run, ImportStatus.REJECTED if rejected else ImportStatus.COMMITTED)

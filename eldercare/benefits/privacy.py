@@ -1,0 +1,21 @@
+"""The benefits module's part of one elder's complete record (PIPL export): see `registry/privacy.py`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eldercare.registry.privacy import privacy_source, rows_by_elder
+
+
+@privacy_source
+def benefits_sections(elder: Any) -> dict[str, list[dict[str, Any]]]:
+    from eldercare.benefits.models import (
+        Absence,
+        Application,
+        BankAccount,
+        Entitlement,
+        Notification,
+        PaymentLine,
+    )
+
+    return rows_by_elder(elder, Entitlement, BankAccount, Absence, Application, Notification, PaymentLine)
