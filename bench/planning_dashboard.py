@@ -31,6 +31,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bench._protocol import Row, scaled
+
 CITY = "4201"
 
 
@@ -289,8 +291,47 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     return result
 
 
-def run() -> None:
-    main([])
+def run(scale: float = 1.0) -> list[Row]:
+    """Scale 1: 200,000 elders, 100,000 alarms, 60 requests; goal: dashboards p95 < 200 ms."""
+    r = main(
+        [
+            "--elders",
+            str(scaled(200_000, scale, 2000)),
+            "--alarms",
+            str(scaled(100_000, scale, 1000)),
+            "--requests",
+            str(scaled(60, scale * 10, 10)),
+        ]
+    )
+    live = r["baseline_live_key_counts_ms"]
+    return [
+        Row(
+            "planning: full refresh of one month",
+            r["refresh_s"],
+            r["duckdb_export_s"] + r["duckdb_compute_ms"] / 1000,
+            "s",
+            "< 600 s, totals agree",
+            r["refresh_s"] < 600 and r["totals_agree"],
+            note="baseline: DuckDB export + aggregate of the elder columns",
+        ),
+        Row(
+            "planning: city dashboard p95",
+            r["city_p95_ms"],
+            live,
+            "ms",
+            "< 200 ms",
+            r["city_p95_ms"] < 200,
+            note="baseline: the key counts computed live",
+        ),
+        Row(
+            "planning: district dashboard p95",
+            r["district_p95_ms"],
+            live,
+            "ms",
+            "< 200 ms",
+            r["district_p95_ms"] < 200,
+        ),
+    ]
 
 
 if __name__ == "__main__":
