@@ -291,6 +291,7 @@ def measure(
         "DEBUG": "false",
         "LOG_LEVEL": "ERROR",
         "CONN_MAX_AGE": "0",
+        "EMERGENCY_PUSH_INLINE": "false",  # as in production: the push leaves from a background thread
         "DJANGO_SETTINGS_MODULE": "eldercare.settings",
     }
     daphne = str(Path(sys.executable).parent / "daphne")

@@ -214,13 +214,16 @@ def measure(argv: list[str] | None = None) -> dict[str, Any]:
 
 
 def run(scale: float = 1.0) -> list[Row]:
-    """Scale 1: 3,000 organisations (the draw always uses them), 20,000 workers; goals per row."""
+    """Scale 1: 3,000 organisations (the draw always uses them), 20,000 workers. Issue 12 sets no goal;
+    the suite's: the draw < 500 ms, a blacklist check < 10 ms, the credit ranking page query < 1 s."""
     r = measure(["--workers", str(scaled(20_000, scale, 500))])
     by = [(x["measure"], x["value"], x["unit"]) for x in r["rows"]]
+    goals = {1: ("< 500 ms", 500.0), 3: ("< 10 ms per check (×2,000)", 20_000.0), 6: ("< 1000 ms", 1000.0)}
     out: list[Row] = []
     for b, o in ((0, 1), (2, 3), (5, 6)):  # (baseline, ours) pairs; row 4 is the per-check figure
         (_, base, unit), (label, ours, _) = by[b], by[o]
-        out.append(Row(f"supervision: {label}", ours, base, unit, "< 500 ms", ours < 500))
+        goal, limit = goals[o]
+        out.append(Row(f"supervision: {label}", ours, base, unit, goal, ours < limit))
     return out
 
 

@@ -300,7 +300,8 @@ def measure(argv: list[str] | None = None) -> dict[str, Any]:
 
 
 def run(scale: float = 1.0) -> list[Row]:
-    """Scale 1: 100 clients for 10 s over 1,000 accounts; goal: at least half the bare-SQL throughput."""
+    """Scale 1: 100 clients for 10 s over 1,000 accounts. The issue sets no throughput goal: the row is
+    reported against the bare SQL, met = the ledger invariant holds and nothing failed."""
     seconds = 10 if scale >= 1 else max(2.0, 10 * scale)
     r = measure(
         [
@@ -320,9 +321,9 @@ def run(scale: float = 1.0) -> list[Row]:
             p["transfers_per_second"],
             b["transfers_per_second"],
             "tx/s",
-            "≥ 0.5× bare SQL, no errors",
-            ok and p["transfers_per_second"] >= 0.5 * b["transfers_per_second"],
-            note="higher is better",
+            "ledger balanced, 0 errors",
+            ok,
+            note="higher is better; no throughput goal in issue 11",
         ),
         Row("time-bank transfer p95 latency", p["p95_ms"], b["p95_ms"], "ms", "< 200 ms", p["p95_ms"] < 200),
     ]
