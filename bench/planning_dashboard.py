@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench._protocol import Row, scaled
+from bench._protocol import peak_rss_mib as _peak_rss_mib
 
 CITY = "4201"
 
@@ -233,6 +234,20 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     city_ms = _timed_requests(client, f"/planning/d/{CITY}/", args.requests)
     district_ms = _timed_requests(client, f"/planning/d/{district}/", args.requests)
 
+    # report generation: the city's monthly report as XLSX and PDF (WeasyPrint), time and peak memory
+    from eldercare.core.models import Division as _Division
+    from eldercare.planning import reports
+
+    rss_before_report = _peak_rss_mib()
+    t = time.perf_counter()
+    data = reports.report_data(kind="monthly", division=_Division.objects.get(code=CITY), month=month)
+    xlsx = reports.xlsx_bytes(data)
+    xlsx_s = time.perf_counter() - t
+    t = time.perf_counter()
+    pdf = reports.pdf_bytes(data)
+    pdf_s = time.perf_counter() - t
+    rss_report = _peak_rss_mib()
+
     with tempfile.TemporaryDirectory() as tmp:
         duck = _duckdb(rules.month_end(month) if rules.month_end(month) <= today else today, Path(tmp))
     pg_city = KeyCount.objects.get(key="elders.total", division_id=CITY, month=month).value
@@ -283,6 +298,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "duckdb_export_s": round(duck["export_s"], 3),
         "duckdb_compute_ms": round(duck["compute_s"] * 1000, 1),
         "totals_agree": agree,
+        "report_xlsx_s": round(xlsx_s, 3),
+        "report_pdf_s": round(pdf_s, 3),
+        "report_bytes": len(xlsx) + len(pdf),
+        "peak_rss_mib_before_report": round(rss_before_report, 1),
+        "peak_rss_mib_report": round(rss_report, 1),
     }
     out = Path(__file__).resolve().parent / "results" / f"planning_dashboard-{today.isoformat()}.json"
     out.parent.mkdir(exist_ok=True)
@@ -322,6 +342,31 @@ def run(scale: float = 1.0) -> list[Row]:
             "< 200 ms",
             r["city_p95_ms"] < 200,
             note="baseline: the key counts computed live",
+        ),
+        Row(
+            "planning: city monthly report, data + XLSX",
+            r["report_xlsx_s"],
+            None,
+            "s",
+            "< 10 s",
+            r["report_xlsx_s"] < 10,
+        ),
+        Row(
+            "planning: city monthly report, PDF",
+            r["report_pdf_s"],
+            None,
+            "s",
+            "< 30 s",
+            r["report_pdf_s"] < 30,
+        ),
+        Row(
+            "planning: report generation peak RSS",
+            r["peak_rss_mib_report"],
+            r["peak_rss_mib_before_report"],
+            "MiB",
+            "< 2048 MiB",
+            r["peak_rss_mib_report"] < 2048,
+            note="baseline: peak RSS before the report",
         ),
         Row(
             "planning: district dashboard p95",
