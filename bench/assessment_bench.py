@@ -1,8 +1,9 @@
 """Assessment benchmarks: scoring throughput, and the demo step and statistics at city scale.
 
-Run: `DEBUG=true .venv/bin/python -m bench.assessment_bench [--scale 0.05]` (needs a migrated database with
-divisions, profiles and instruments: `make demo` does that). Prints a table against a baseline measured in the
-same run and writes JSON under bench/results/.
+Run: `.venv/bin/python -m bench.assessment_bench [--scale 0.05]` (--scale here is the demo city's own scale;
+`python -m bench --scale S assessment_bench` uses 0.05 × S). Its own database (BENCH_DATABASE_URL, default
+…/eldercare_bench_assessment), loaded with divisions, profiles and instruments when empty. Prints a table
+against a baseline measured in the same run and writes JSON under bench/results/.
 """
 
 from __future__ import annotations
