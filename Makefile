@@ -8,7 +8,7 @@ SEED ?= 1
 DEV_ENV := DEBUG=true CITY_PROFILE=$(CITY)
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve test fuzz lint typecheck e2e bench messages check clean manuals
+.PHONY: install demo serve test fuzz lint typecheck e2e bench bench-smoke load messages check clean manuals
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -50,8 +50,18 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy eldercare
 
+# The benchmark suite (PostgreSQL; needs Redis for emergency_alarms). BENCH_SCALE=1 is the city figures.
+BENCH_SCALE ?= 1
 bench: install
-	$(PY) -m bench
+	$(PY) -m bench --scale $(BENCH_SCALE)
+
+bench-smoke: install
+	$(PY) -m bench --scale 0.01
+
+# Load test: locust against daphne on loopback at 100 and 500 requests/s (bench/load/README in bench/README.md).
+load: install
+	$(PY) -m pip install --quiet -e ".[load]"
+	$(PY) -m bench.load
 
 messages: install
 	$(DEV_ENV) $(PY) manage.py makemessages -l zh_Hans -l en --ignore ".venv/*" --no-obsolete

@@ -37,3 +37,11 @@ def _clear_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def query_budget(db: Any) -> Any:
+    """Fails a test when a page or API runs more queries than its budget (see core/tests/querybudget.py)."""
+    from eldercare.core.tests.querybudget import QueryBudget
+
+    return QueryBudget()

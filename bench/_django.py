@@ -34,4 +34,12 @@ def _create_database(url: str) -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            # BENCH_TEMPLATE_DB: an already migrated database to copy (python -m bench migrates one
+            # first), so each benchmark's own database does not run every migration again
+            template = os.environ.get("BENCH_TEMPLATE_DB", "")
+            found = (
+                template
+                and conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
+            )
+            suffix = f' TEMPLATE "{template}"' if found else ""
+            conn.execute(f'CREATE DATABASE "{name}"{suffix}')

@@ -27,6 +27,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench._protocol import Row, scaled
+
 CITY = "4201"
 TAG = "bset-"
 PROGRAMME = "old_age_allowance"
@@ -241,8 +243,29 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     return result
 
 
-def run() -> None:
-    main([])
+def run(scale: float = 1.0) -> list[Row]:
+    """Scale 1: 400,000 recipients; goals: < 60 s, ≤ 3× one INSERT … SELECT, < 2 GiB RSS, totals agree."""
+    r = main(["--recipients", str(scaled(400_000, scale, 1000))])
+    n = f"{r['recipients']:,}"
+    return [
+        Row(
+            f"benefits settle_month, {n} recipients",
+            r["settle_s"],
+            r["sql_s"],
+            "s",
+            "≤ 3× SQL, < 60 s, agree",
+            r["agree"] and r["ratio"] <= 3 and r["settle_s"] < 60,
+            note="baseline: one INSERT … SELECT",
+        ),
+        Row(
+            f"benefits settle_month, {n}: peak RSS",
+            r["peak_rss_mib"],
+            None,
+            "MiB",
+            "< 2048 MiB",
+            r["peak_rss_mib"] < 2048,
+        ),
+    ]
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench._protocol import Row, main_for, scaled
+
 RESULTS = Path(__file__).resolve().parent / "results"
 FACILITIES, BEDS, INSTITUTIONS = 2855, 100_000, 275
 
@@ -99,7 +101,7 @@ def _timed(fn: Any, repeat: int = 5) -> tuple[float, Any]:
     return best * 1000, result
 
 
-def run() -> None:
+def measure() -> list[tuple[str, float]]:
     os.environ.setdefault(
         "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/eldercare_bench_facilities"
     )
@@ -147,7 +149,32 @@ def run() -> None:
         json.dumps({"facilities": FACILITIES, "beds": n_beds, "rows": rows}, ensure_ascii=False, indent=2),
         encoding="utf-8",
     )
+    return rows
+
+
+def run(scale: float = 1.0) -> list[Row]:
+    """Scale 1: 2,855 facilities, 100,000 beds (Wuhan's plan); goal: every roll-up under 500 ms."""
+    global FACILITIES, BEDS, INSTITUTIONS
+    FACILITIES, BEDS, INSTITUTIONS = (
+        scaled(2855, scale, 30),
+        scaled(100_000, scale, 300),
+        scaled(275, scale, 3),
+    )
+    rows = measure()
+    count_ms, sort_ms = rows[0][1], rows[5][1]
+    out = []
+    for label, ms in rows[1:5]:
+        out.append(
+            Row(label, ms, count_ms, "ms", "< 500 ms", ms < 500, note="baseline: SELECT count(*) of beds")
+        )
+    out.append(Row(rows[6][0], rows[6][1], sort_ms, "ms", "< 100 ms", rows[6][1] < 100))
+    return out
 
 
 if __name__ == "__main__":
-    run()
+    import sys
+
+    if "--scale" in sys.argv:
+        main_for(run, sys.argv[1:])
+    else:
+        measure()

@@ -37,6 +37,8 @@ KINDS = ("day_care", "street_complex", "home_care_station", "canteen", "institut
 
 
 def _setup() -> None:
+    """Django with development keys (no database work: the benchmark runs on arrays)."""
+    os.environ.setdefault("TESTING", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eldercare.settings")
     import django
 
@@ -75,7 +77,7 @@ def _brute_nearest_km(
     return out
 
 
-def run(argv: list[str] | None = None) -> dict[str, Any]:
+def measure(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="multiplies elders, facilities, candidates")
     parser.add_argument("--elders", type=int, default=2_300_000)
@@ -275,6 +277,23 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
         print(f"{name:<95} {value:>11.3f} {unit}")
     result = {
         "scale": args.scale,
+        "figures": {
+            "coverage_s": cov_s,
+            "coverage_cpu_s": cov_cpu,
+            "brute_extrapolated_s": per_kind_brute_full * n_fac / len(facilities[kind]),
+            "agree": agree,
+            "milp_s": exact.seconds,
+            "gap": exact.gap if math.isfinite(exact.gap) else None,
+            "greedy_s": greedy.seconds,
+            "dense_greedy_s": dense_s,
+            "enumeration_s": enum_s,
+            "small_milp_s": small_milp.seconds,
+            "enumeration_gap": small_milp.objective - best,
+            "elders": n_elders,
+            "facilities": n_fac,
+            "candidates": n_cand,
+            "k": k,
+        },
         "rows": [{"measure": n, "value": round(v, 4), "unit": u} for n, v, u in rows],
         "goals": {
             "coverage_under_5_s": cov_s < 5,
@@ -293,5 +312,50 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
     return result
 
 
+def run(scale: float = 1.0) -> list[Any]:
+    """The bench protocol (`bench/_protocol.py`): the goals of issue 14 as rows."""
+    from bench._protocol import Row
+
+    r = measure(["--scale", str(scale)])
+    f, goals = r["figures"], r["goals"]
+    return [
+        Row(
+            f"spatial coverage: {f['elders']:,} elders × {f['facilities']:,} facilities (CPU)",
+            f["coverage_cpu_s"],
+            f["brute_extrapolated_s"],
+            "s",
+            "< 5 s",
+            goals["coverage_cpu_under_5_s"],
+            note=f"wall {f['coverage_s']:.2f} s; baseline: brute-force NumPy extrapolated from a sample",
+        ),
+        Row(
+            "spatial coverage: cKDTree = brute force on the sample",
+            f["agree"] * 100,
+            100.0,
+            "%",
+            "100 %",
+            goals["kdtree_equals_brute_force"],
+        ),
+        Row(
+            f"spatial siting: MILP {f['candidates']:,} candidates, K = {f['k']}",
+            f["milp_s"],
+            f["dense_greedy_s"],
+            "s",
+            "< 60 s, gap < 1 %",
+            goals["siting_under_60_s"] and goals["gap_under_1_pct"],
+            note="baseline: dense NumPy greedy on a demand sample",
+        ),
+        Row(
+            "spatial siting: MILP − enumeration optimum (20 candidates, K = 3)",
+            f["enumeration_gap"],
+            0.0,
+            "w",
+            "= 0",
+            goals["sample_equals_enumeration"],
+            note=f"enumeration {f['enumeration_s']:.2f} s, MILP {f['small_milp_s']:.3f} s",
+        ),
+    ]
+
+
 if __name__ == "__main__":
-    run(sys.argv[1:])
+    measure(sys.argv[1:])

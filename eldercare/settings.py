@@ -150,8 +150,13 @@ else:
 
 # Channels (emergency console): one process uses the in-memory layer; several processes share Redis.
 if REDIS_URL:
+    # channels_redis waits for a message with BZPOPMIN for 5 s; redis-py 8 times reads out at 5 s by default,
+    # which killed every idle console consumer, so the socket timeout must be longer than that wait.
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
+        }
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
