@@ -5,6 +5,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -35,7 +36,9 @@ def test_an_address_that_tries_many_accounts_is_slowed_down(
     response = client.post(LOGIN, {"username": user.username, "password": PASSWORD})
     # then it is refused with 429 and not signed in
     assert response.status_code == 429
-    assert "Too many sign-in attempts" in response.content.decode()
+    assert gettext("Too many sign-in attempts from this address. Try again in a few minutes.") in (
+        response.content.decode()
+    )
     assert "_auth_user_id" not in client.session
     # and another address is not affected
     other = Client(REMOTE_ADDR="10.0.0.9")
