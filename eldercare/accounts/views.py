@@ -38,7 +38,7 @@ from eldercare.accounts.services import (
 )
 from eldercare.core.exceptions import DomainError
 from eldercare.core.models import Division, Organisation
-from eldercare.core.ratelimit import over_limit
+from eldercare.core.ratelimit import count_failure, exhausted, over_limit
 
 
 class LoginView(auth_views.LoginView):
@@ -51,15 +51,20 @@ class LoginView(auth_views.LoginView):
         return response
 
     def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-        """At most `ratelimit.LIMITS['sign_in']` attempts per client address (axes also locks per user)."""
-        if over_limit("sign_in", request.META.get("REMOTE_ADDR", "")):
+        """At most `ratelimit.LIMITS['sign_in']` failed attempts per client address (axes also locks per
+        user); successful sign-ins do not count, so a whole office behind one address is not slowed down."""
+        address = request.META.get("REMOTE_ADDR", "")
+        if exhausted("sign_in", address):
             form = self.get_form_class()(request)  # unbound: the password is not even checked
             message = _("Too many sign-in attempts from this address. Try again in a few minutes.")
             form._errors = ErrorDict(  # type: ignore[attr-defined]
                 {NON_FIELD_ERRORS: form.error_class([message], error_class="nonfield")}
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
+        response = super().post(request, *args, **kwargs)
+        if response.status_code != 302:
+            count_failure("sign_in", address)
+        return response
 
 
 @require_page("accounts:profile")

@@ -63,3 +63,15 @@ def test_an_account_that_tries_many_codes_is_refused_even_the_right_one(
     code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
     assert client.post(reverse("accounts:otp_verify"), {"token": code}).status_code == 429
     assert client.get("/elders/")["Location"] == reverse("accounts:otp_verify")
+
+
+def test_successful_sign_ins_from_one_office_address_are_not_limited(
+    make_user: Callable[[str], User], tight_limits: None
+) -> None:
+    # given five colleagues signing in from the same office address (limit: 3 failures)
+    roles = (Role.DISTRICT_OFFICER, Role.STREET_OFFICER, Role.COMMUNITY_WORKER, Role.ASSESSOR, Role.INSPECTOR)
+    users = [make_user(role) for role in roles]
+    # then every one gets in
+    for user in users:
+        answer = Client(REMOTE_ADDR="10.0.0.1").post(LOGIN, {"username": user.username, "password": PASSWORD})
+        assert answer.status_code == 302
