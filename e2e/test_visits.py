@@ -4,6 +4,7 @@ phone is offline and goes through when it is back online, once."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.conftest import screenshot, sign_in
 
@@ -46,7 +47,8 @@ def test_a_community_worker_records_a_visit_on_a_phone_through_a_lost_connection
     page.click("label[for='id_check_mood_1']")
     page.fill("#id_notes", "老人情绪低落，想念子女；燃气阀已检查")
     page.click("#capture-location")
-    page.wait_for_function("document.querySelector('#id_lat').value !== ''")
+    # (a locator assertion: a string predicate would be eval'd, which the CSP forbids)
+    expect(page.locator("#id_lat")).not_to_have_value("")
     key = page.input_value("#id_client_uuid")
     page.wait_for_timeout(400)  # the draft is written a moment after typing
     page.reload()
