@@ -120,7 +120,7 @@ def main(argv: list[str]) -> int:
     m = machine()
     print(f"== summary (scale {args.scale}; {m['cores']} cores, {m['ram_gib']} GiB RAM)")
     print(table(all_rows))
-    RESULTS.mkdir(exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"summary-{datetime.now(UTC).date().isoformat()}.json"
     previous = json.loads(out.read_text()) if out.exists() else {}
     # rows of this run replace the earlier rows of the same modules; the others are kept, so running the

@@ -95,6 +95,7 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, str]]:
         "by_level": stats.by_level,
         "measures": [{"name": n, "value": round(v, 3), "unit": u} for n, v, u in rows],
     }
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"written {out}")
     return rows

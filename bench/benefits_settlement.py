@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     }
     stamp = timezone.localdate().isoformat()
     out = Path(__file__).resolve().parent / "results" / f"benefits_settlement-{stamp}.json"
-    out.parent.mkdir(exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2), encoding="utf-8")
     print(f"written {out}")
     return result

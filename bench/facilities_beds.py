@@ -144,7 +144,7 @@ def measure() -> list[tuple[str, float]]:
     print(f"{'measure':<75} {'ms':>9}")
     for name, value in rows:
         print(f"{name:<75} {value:>9.1f}")
-    RESULTS.mkdir(exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "facilities_beds.json").write_text(
         json.dumps({"facilities": FACILITIES, "beds": n_beds, "rows": rows}, ensure_ascii=False, indent=2),
         encoding="utf-8",

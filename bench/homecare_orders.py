@@ -344,7 +344,7 @@ def measure(argv: list[str] | None = None) -> dict[str, Any]:
         "load_seconds": data["load_seconds"],
         "cases": results,
     }
-    RESULTS.mkdir(exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "homecare_orders.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     return result
 

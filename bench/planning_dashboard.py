@@ -305,7 +305,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "peak_rss_mib_report": round(rss_report, 1),
     }
     out = Path(__file__).resolve().parent / "results" / f"planning_dashboard-{today.isoformat()}.json"
-    out.parent.mkdir(exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2), encoding="utf-8")
     print(f"written {out}")
     return result

@@ -169,7 +169,7 @@ def measure(rows: int | None = None, rerun: bool | None = None) -> dict[str, obj
             results["peak_rss_mib"] = round(peak_rss_mib(), 1)
     results["database_url"] = url.split("@")[-1]
     print_table(results)
-    RESULTS.mkdir(exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "registry_import.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out}")

@@ -305,7 +305,7 @@ def measure(argv: list[str] | None = None) -> dict[str, Any]:
         },
     }
     out_path = Path(__file__).resolve().parent / "results" / f"spatial-{date.today().isoformat()}.json"  # noqa: DTZ011
-    out_path.parent.mkdir(exist_ok=True)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(json.dumps(result, ensure_ascii=False, indent=2))
     print(json.dumps(result["goals"]))
     print(f"wrote {out_path}")

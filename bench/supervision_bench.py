@@ -203,7 +203,7 @@ def measure(argv: list[str] | None = None) -> dict[str, Any]:
     for name, value, unit in rows:
         print(f"{name:<75} {value:>9.2f} {unit}")
     out = Path(__file__).resolve().parent / "results" / f"supervision-{date.today().isoformat()}.json"  # noqa: DTZ011
-    out.parent.mkdir(exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
     result_json = {
         "rows": [{"measure": n, "value": round(v, 3), "unit": u} for n, v, u in rows],
         "top_risk": ranking[0].credit.risk if ranking else None,

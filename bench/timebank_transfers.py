@@ -294,7 +294,7 @@ def measure(argv: list[str] | None = None) -> dict[str, Any]:
             f"{side['p50_ms']:>9}{side['p95_ms']:>9}{side['refused']:>9}{side['errors']:>8}"
         )
     print(f"product / baseline: {result['ratio_product_to_baseline']}  ledger invariant ok: {report.ok}")
-    RESULTS.mkdir(exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "timebank_transfers.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     return result
 
