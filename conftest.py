@@ -6,10 +6,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from eldercare.core.services import DIVISIONS_DIR, divisions_import, read_division_rows
 
 MODEL_PROVINCES = ("42", "44")  # Hubei (Wuhan) and Guangdong (Jiangmen)
+
+# No per-example deadline: two test workers on two cores make timings meaningless (speed lives in bench/).
+hypothesis_settings.register_profile("eldercare", deadline=None)
+hypothesis_settings.load_profile("eldercare")
 
 
 @pytest.fixture(scope="session")

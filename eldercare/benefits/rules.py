@@ -16,7 +16,7 @@ Conventions (each one is policy, not code, where a city could differ):
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -375,6 +375,74 @@ def evaluate(
         days=days,
         qualifies_from=qualifies,
         codes=("eligible",),
+    )
+
+
+# ---- the set-based settlement path ---------------------------------------------------------------
+def latest_birth(holds: Callable[[date], bool], *, by: date, years: int) -> date | None:
+    """The latest birth date (on or before `by`, at most `years` + 2 years earlier) for which `holds` is
+    true, where `holds` is true up to some day and false after it (a monotone age condition)."""
+    low = date(max(by.year - years - 2, 1), 1, 1).toordinal()
+    high = by.toordinal()
+    if not holds(date.fromordinal(low)):
+        return None
+    while low < high:  # invariant: holds(low)
+        middle = (low + high + 1) // 2
+        if holds(date.fromordinal(middle)):
+            low = middle
+        else:
+            high = middle - 1
+    return date.fromordinal(low)
+
+
+@dataclass(frozen=True, slots=True)
+class TierBounds:
+    """A tier's age band for one month as birth dates: born after `born_after` and on or before
+    `born_by` (None = no bound)."""
+
+    tier: Tier
+    born_after: date | None
+    born_by: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class FullMonthPlan:
+    """What decides a whole, uneventful month of one programme, as conditions a database can test.
+
+    It covers an elder who qualified by age before the month began, whose entitlement, economic status
+    and registry status hold on every day of the month: for them `evaluate` pays the first matching
+    tier's full amount with no reason beyond the tier. Every other case is left to `evaluate` itself.
+    """
+
+    programme: Programme
+    qualified_born_by: date | None  # None: nobody qualifies before the month begins
+    level_published_by: date  # the last publication day of a level that counts for the month
+    tiers: tuple[TierBounds, ...]
+
+
+def full_month_plan(programme: Programme, month: Month, *, level_change_from: str) -> FullMonthPlan:
+    reference = month.last if programme.start_rule == "same_month" else month.previous().last
+
+    def born_by_age(age: int) -> date | None:
+        """The latest birth date of someone `age` or older on the reference day."""
+        return latest_birth(lambda birth: age_on(birth, reference) >= age, by=reference, years=age)
+
+    tiers = []
+    for tier in programme.tiers:
+        born_by = None if tier.min_age is None else born_by_age(tier.min_age)
+        born_after = None if tier.max_age is None else born_by_age(tier.max_age + 1)
+        tiers.append(TierBounds(tier=tier, born_after=born_after, born_by=born_by))
+    return FullMonthPlan(
+        programme=programme,
+        qualified_born_by=latest_birth(
+            lambda b: qualifying_start(b, programme.min_age, programme.start_rule) <= month.first,
+            by=month.first,
+            years=programme.min_age,
+        ),
+        level_published_by=month.last
+        if level_change_from == "same_month"
+        else month.first - timedelta(days=1),
+        tiers=tuple(tiers),
     )
 
 

@@ -129,13 +129,17 @@ def groups_of(elder_ids: list[int] | QuerySet[Any]) -> dict[int, set[str]]:
 def level_histories(elder_ids: list[int] | QuerySet[Any]) -> dict[int, list[rules.LevelFact]]:
     """Every published (and later superseded) ability level of these elders, with its publication day."""
     found: dict[int, list[rules.LevelFact]] = defaultdict(list)
-    rows = Assessment.objects.filter(
-        elder_id__in=elder_ids,
-        status__in=[AssessmentStatus.PUBLISHED, AssessmentStatus.SUPERSEDED],
-        purpose__in=list(CURRENT_PURPOSES),
-        published_at__isnull=False,
-        level__isnull=False,
-    ).values_list("elder_id", "published_at", "level")
+    rows = (
+        Assessment.objects.filter(
+            elder_id__in=elder_ids,
+            status__in=[AssessmentStatus.PUBLISHED, AssessmentStatus.SUPERSEDED],
+            purpose__in=list(CURRENT_PURPOSES),
+            published_at__isnull=False,
+            level__isnull=False,
+        )
+        .order_by("published_at", "pk")
+        .values_list("elder_id", "published_at", "level")
+    )  # ties: the later wins
     for elder_id, published_at, level in rows:
         if level is not None and published_at is not None:
             found[elder_id].append(rules.LevelFact(timezone.localdate(published_at), level))

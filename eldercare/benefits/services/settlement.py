@@ -12,13 +12,29 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
+from eldercare.assessment.choices import AssessmentStatus
+from eldercare.assessment.models import CURRENT_PURPOSES, Assessment
 from eldercare.benefits import rules
 from eldercare.benefits.choices import (
     EntitlementStatus,
@@ -40,9 +56,10 @@ from eldercare.benefits.selectors import (
     snapshot_from_row,
 )
 from eldercare.core.audit import audit_record
-from eldercare.core.bulk import copy_insert_rows
+from eldercare.core.bulk import copy_insert_rows, refresh_statistics
 from eldercare.core.exceptions import DomainError
 from eldercare.registry.choices import ElderStatus
+from eldercare.registry.models import ElderGroupMembership
 
 BATCH = 5000
 ENT_FIELDS = ("id", "elder_id", "programme_code", "start_on", "end_on", "division_code")
@@ -57,6 +74,7 @@ class SettlementReport:
     carried: int = 0
     suspended: int = 0
     already_there: int = 0
+    set_based: int = 0  # of `regular`: lines written by the one INSERT … SELECT
     amount_fen: int = 0
     checks: dict[str, int] = field(default_factory=dict)
 
@@ -198,8 +216,11 @@ def presettlement_checks(
 
 # ---- the run ------------------------------------------------------------------------------------
 @transaction.atomic
-def settle_month(*, period: rules.Month, actor: Any) -> SettlementReport:
-    """Run (or re-run) the settlement of one month while it is a draft; returns what was added."""
+def settle_month(*, period: rules.Month, actor: Any, set_based: bool = True) -> SettlementReport:
+    """Run (or re-run) the settlement of one month while it is a draft; returns what was added.
+
+    `set_based=False` computes every line in Python (the reference the set-based path is tested against).
+    """
     settlement, _ = Settlement.objects.get_or_create(period=period.first)
     settlement = Settlement.objects.select_for_update().get(pk=settlement.pk)
     if settlement.status != SettlementStatus.DRAFT:
@@ -218,7 +239,7 @@ def settle_month(*, period: rules.Month, actor: Any) -> SettlementReport:
             settlement=settlement, status__in=[SuspensionStatus.OPEN, SuspensionStatus.CONFIRMED]
         ).values_list("entitlement_id", flat=True)
     )
-    _regular(settlement, period, programmes, settings, city, held, report)
+    _regular(settlement, period, programmes, settings, city, held, report, set_based=set_based)
     _corrections(settlement, period, settings, city, report)
     _carry_over(settlement, period, report)
     settlement.runs += 1
@@ -268,26 +289,34 @@ def _regular(
     city: str,
     held: set[int],
     report: SettlementReport,
+    *,
+    set_based: bool,
 ) -> None:
     codes = [p.code for p in programmes.programmes.values() if p.kind in ("monthly", "one_off")]
-    existing = set(
-        PaymentLine.objects.filter(settlement=settlement, kind=LineKind.REGULAR).values_list(
-            "entitlement_id", flat=True
-        )
+    booked = PaymentLine.objects.filter(
+        settlement=settlement, kind=LineKind.REGULAR, entitlement_id=OuterRef("pk")
     )
     already_flagged = set(
         Suspension.objects.filter(settlement=settlement, reason=SuspensionReason.NOT_ELIGIBLE).values_list(
             "entitlement_id", flat=True
         )
     )
-    qs = Entitlement.objects.filter(programme_code__in=codes, start_on__lte=period.last).filter(
+    running = Entitlement.objects.filter(programme_code__in=codes, start_on__lte=period.last).filter(
         Q(end_on__isnull=True) | Q(end_on__gte=period.first)
     )
+    refresh_statistics(PaymentLine, Suspension)  # earlier runs' lines, the findings just written
+    report.already_there += running.filter(Exists(booked)).count()
+    if set_based:
+        count, amount = _full_month_lines(settlement, period, programmes, settings, city, running, booked)
+        report.regular += count
+        report.set_based = count
+        report.amount_fen += amount
+    # every other case (a birthday, death, move, partial validity, ineligibility …) row by row
+    qs = running.exclude(Exists(booked))
     fields = ENT_FIELDS + tuple(f"elder__{f}" for f in ELDER_FIELDS)
     level_rule = settings["level_change_from"]
     for rows in _batches(qs, fields):
-        todo = [r for r in rows if r["id"] not in existing and r["id"] not in held]
-        report.already_there += sum(1 for r in rows if r["id"] in existing)
+        todo = [r for r in rows if r["id"] not in held]
         if not todo:
             continue
         # the batch's elders as a subquery: no list of thousands of ids to render into SQL
@@ -333,10 +362,172 @@ def _regular(
                         detail="; ".join(decision.reasons)[-300:],
                     )
                 )
-        copy_insert_rows(PaymentLine, lines)  # `existing` and the settlement's row lock rule out duplicates
+        copy_insert_rows(PaymentLine, lines)  # `booked` and the settlement's row lock rule out duplicates
         Suspension.objects.bulk_create(flagged, batch_size=2000, ignore_conflicts=True)
         report.regular += len(lines)
         report.suspended += len(flagged)
+
+
+def _full_month_lines(
+    settlement: Settlement,
+    period: rules.Month,
+    programmes: ProgrammeSet,
+    settings: dict[str, Any],
+    city: str,
+    running: QuerySet[Entitlement],
+    booked: QuerySet[PaymentLine],
+) -> tuple[int, int]:
+    """One INSERT … SELECT for every entitlement whose month is whole and uneventful: the bulk of a city.
+
+    The conditions come from `rules.full_month_plan`, so the database pays exactly what `rules.evaluate`
+    would (the settlement tests run both paths on the same data and compare the lines). Rows it leaves
+    out go through `evaluate` one by one. Returns the lines written and their amount.
+    """
+    plans = [
+        rules.full_month_plan(p, period, level_change_from=settings["level_change_from"])
+        for p in programmes.programmes.values()
+        if p.kind == "monthly"
+    ]
+    plans = [plan for plan in plans if plan.qualified_born_by is not None and plan.tiers]
+    if not plans:
+        return 0, 0
+    limit = plans[0].level_published_by + timedelta(days=1)
+    level = Subquery(
+        Assessment.objects.filter(
+            elder_id=OuterRef("elder_id"),
+            status__in=[AssessmentStatus.PUBLISHED, AssessmentStatus.SUPERSEDED],
+            purpose__in=list(CURRENT_PURPOSES),
+            published_at__lt=timezone.make_aware(datetime.combine(limit, time.min)),
+            level__isnull=False,
+        )
+        .order_by("-published_at", "-pk")
+        .values("level")[:1]
+    )
+
+    def in_group(groups: frozenset[str]) -> Exists:
+        return Exists(ElderGroupMembership.objects.filter(elder_id=OuterRef("elder_id"), group__in=groups))
+
+    def ended_after_month(status: str) -> Q:
+        return (
+            ~Q(elder__status=status)
+            | Q(elder__status_changed_on__isnull=True)
+            | Q(elder__status_changed_on__gt=period.last)
+        )
+
+    whole_month = (
+        Q(start_on__lte=period.first)
+        & (Q(end_on__isnull=True) | Q(end_on__gte=period.last))
+        & (Q(elder__deceased_on__isnull=True) | Q(elder__deceased_on__gt=period.last))
+        & ended_after_month(ElderStatus.MOVED_OUT)
+    )
+    eligible = Q(pk__in=[])
+    tier_cases: list[When] = []
+    outputs: list[tuple[int, str, str]] = []  # per tier number: amount, label, payment form
+    for plan in plans:
+        p = plan.programme
+        condition = Q(programme_code=p.code, elder__birth_date__lte=plan.qualified_born_by)
+        if p.hukou_required and city:
+            condition &= Q(elder__hukou_division_id__isnull=True) | Q(
+                elder__hukou_division__code__startswith=city
+            )
+        if p.economic_statuses:
+            condition &= (
+                Q(elder__economic_status__in=p.economic_statuses)
+                & (
+                    Q(elder__economic_valid_from__isnull=True)
+                    | Q(elder__economic_valid_from__lte=period.first)
+                )
+                & (Q(elder__economic_valid_to__isnull=True) | Q(elder__economic_valid_to__gte=period.last))
+            )
+        if p.min_level is not None:
+            condition &= Q(level__gte=p.min_level)
+        if p.groups_any:
+            condition &= Q(in_group(p.groups_any))
+        if p.ends_on_admission:
+            condition &= ended_after_month(ElderStatus.IN_INSTITUTION)
+        eligible |= condition
+        for bounds in plan.tiers:
+            tier = bounds.tier
+            match = Q(programme_code=p.code)
+            if bounds.born_by is not None:
+                match &= Q(elder__birth_date__lte=bounds.born_by)
+            if bounds.born_after is not None:
+                match &= Q(elder__birth_date__gt=bounds.born_after)
+            if tier.levels is not None:
+                match &= Q(level__in=tier.levels)
+            if tier.economic_statuses is not None:
+                match &= Q(elder__economic_status__in=tier.economic_statuses)
+            if tier.groups is not None:
+                match &= Q(in_group(tier.groups))
+            # a zero tier still matches first (and pays nothing): it keeps its number, the insert skips it
+            tier_cases.append(When(match, then=Value(len(outputs))))
+            outputs.append((tier.amount_fen, tier.label[:40], p.payment_form))
+    held = Suspension.objects.filter(
+        settlement=settlement,
+        entitlement_id=OuterRef("pk"),
+        status__in=[SuspensionStatus.OPEN, SuspensionStatus.CONFIRMED],
+    )
+    selected = (
+        running.alias(level=level)
+        .filter(whole_month & eligible)
+        .exclude(Exists(booked))
+        .exclude(Exists(held))
+        .annotate(tier_no=Case(*tier_cases, default=Value(-1), output_field=IntegerField()))
+        .values_list("id", "elder_id", "programme_code", "division_code", "tier_no")
+        .order_by()
+    )
+    paying = [n for n, (amount, _, _) in enumerate(outputs) if amount > 0]
+    if not paying:
+        return 0, 0
+    inner, inner_params = selected.query.sql_with_params()
+
+    def by_tier(values: list[Any]) -> tuple[str, list[Any]]:
+        return "CASE s.tier_no " + " ".join("WHEN %s THEN %s" for _ in values) + " END", [
+            x for n, v in zip(paying, values, strict=True) for x in (n, v)
+        ]
+
+    amount_sql, amount_params = by_tier([outputs[n][0] for n in paying])
+    label_sql, label_params = by_tier([outputs[n][1] for n in paying])
+    form_sql, form_params = by_tier([outputs[n][2] for n in paying])
+    table = PaymentLine._meta.db_table
+    columns = (
+        "settlement_id, entitlement_id, elder_id, programme_code, kind, for_period, amount_fen, "
+        "payment_form, rule_version_id, tier, reasons, status, bank_reference, division_code, district_code, "
+        "created_at"
+    )
+    sql = (
+        f"INSERT INTO {table} ({columns}) "  # noqa: S608 - names from the model, values as parameters
+        f"SELECT %s, s.id, s.elder_id, s.programme_code, %s, %s, {amount_sql}, {form_sql}, %s, {label_sql}, "
+        f"'[]', %s, '', s.division_code, SUBSTR(s.division_code, 1, 6), %s "
+        f"FROM ({inner}) s WHERE s.tier_no IN ({', '.join('%s' for _ in paying)})"
+    )
+    params = [
+        settlement.pk,
+        LineKind.REGULAR,
+        period.first,
+        *amount_params,
+        *form_params,
+        programmes.version_id,
+        *label_params,
+        LineStatus.PENDING,
+        timezone.now(),
+        *inner_params,
+        *paying,
+    ]
+    before = PaymentLine.objects.filter(settlement=settlement, kind=LineKind.REGULAR).aggregate(
+        n=Count("id"), total=Sum("amount_fen")
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # the planner costs every CASE branch's subplan and JIT-compiles the statement: a second
+            # spent compiling a query that runs in a tenth of it
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+    refresh_statistics(PaymentLine)  # the row-by-row pass anti-joins these lines
+    after = PaymentLine.objects.filter(settlement=settlement, kind=LineKind.REGULAR).aggregate(
+        n=Count("id"), total=Sum("amount_fen")
+    )
+    return after["n"] - before["n"], (after["total"] or 0) - (before["total"] or 0)
 
 
 def _corrections(

@@ -12,7 +12,10 @@ from eldercare.benefits.rules import (
     Month,
     Programme,
     Tier,
+    age_on,
     evaluate,
+    full_month_plan,
+    qualifying_start,
     step_outcome,
 )
 
@@ -289,3 +292,38 @@ def test_month_parse_refuses_bad_text() -> None:
     for text in ("2025-13", "2025-1", "25-01", "abcd-ef"):
         with pytest.raises(ValueError, match="period"):
             Month.parse(text)
+
+
+# ---- the full-month plan the set-based settlement compiles to SQL -------------------------------------
+ages = st.integers(min_value=0, max_value=110)
+
+
+@given(
+    birth=births,
+    month=months,
+    start_rule=st.sampled_from(["same_month", "next_month"]),
+    min_age=ages,
+    span=st.integers(min_value=0, max_value=30),
+    level_change_from=st.sampled_from(["same_month", "next_month"]),
+)
+def test_the_full_month_plan_tells_the_same_ages_as_the_rules(
+    birth: date, month: Month, start_rule: str, min_age: int, span: int, level_change_from: str
+) -> None:
+    programme = Programme(
+        code="p",
+        name="p",
+        min_age=min_age,
+        start_rule=start_rule,
+        tiers=(Tier("band", 100, min_age=min_age, max_age=min_age + span), Tier("open", 50)),
+    )
+    plan = full_month_plan(programme, month, level_change_from=level_change_from)
+    reference = month.last if start_rule == "same_month" else month.previous().last
+    qualified = qualifying_start(birth, min_age, start_rule) <= month.first
+    assert (plan.qualified_born_by is not None and birth <= plan.qualified_born_by) == qualified
+    band = plan.tiers[0]
+    assert band.born_by is not None and band.born_after is not None
+    in_band = band.born_after < birth <= band.born_by
+    assert in_band == (min_age <= age_on(birth, reference) <= min_age + span)
+    assert plan.tiers[1].born_by is None and plan.tiers[1].born_after is None
+    published_by = month.last if level_change_from == "same_month" else month.previous().last
+    assert plan.level_published_by == published_by

@@ -1,8 +1,11 @@
 """Monthly settlement: idempotent runs, pre-settlement findings, recoveries after a late death."""
 
-from datetime import date
+import random
+from datetime import date, timedelta
+from typing import Any
 
 import pytest
+from django.db import transaction
 
 from eldercare.benefits.choices import LineKind, SettlementStatus, SuspensionReason, SuspensionStatus
 from eldercare.benefits.models import Absence, PaymentLine, Settlement, Suspension
@@ -10,6 +13,10 @@ from eldercare.benefits.rules import Month
 from eldercare.benefits.services import settle_month, settlement_lock, suspension_decide
 from eldercare.benefits.tests.factories import entitle, load_city, make_elder, publish_level
 from eldercare.core.exceptions import DomainError
+from eldercare.core.models import CityProfile
+from eldercare.core.selectors import policy_value
+from eldercare.core.services import policy_set
+from eldercare.registry.models import Elder, ElderGroupMembership
 from eldercare.registry.services.life_events import life_event_record
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +185,127 @@ def test_settle_month_command_runs_and_refuses_bad_periods() -> None:
     assert "0 regular" in out.getvalue()
     with pytest.raises(CommandError, match="period"):
         call_command("settle_month", "--period", "2025-3")
+
+
+# ---- the set-based path pays exactly what the rules pay ---------------------------------------------
+GROUPS_PROGRAMME = {
+    "code": "test_group_allowance",
+    "name": "测试群体津贴",
+    "kind": "monthly",
+    "grant": "automatic",
+    "start_rule": "same_month",
+    "proration": "daily",
+    "min_age": 60,
+    "hukou_required": True,
+    "groups_any": ["fp_special", "veteran"],
+    "ends_on_admission": True,
+    "source": "test",
+    "certainty": "assumption",
+    "tiers": [
+        {"label": "百岁（不另发）", "amount_fen": 0, "min_age": 100},
+        {"label": "退役军人 60–79", "amount_fen": 5000, "max_age": 79, "groups": ["veteran"]},
+        {"label": "低保", "amount_fen": 7000, "economic_statuses": ["dibao"]},
+        {"label": "重度以上", "amount_fen": 9000, "levels": [3, 4]},
+        {"label": "其他", "amount_fen": 2000, "min_age": 65},
+    ],
+}
+
+
+def _varied_population(rng: random.Random, n: int) -> None:
+    """Elders around every edge the rules know: band birthdays (29 February too), status and validity
+    changes inside and around the month, levels published on either side of its start, groups, hukou."""
+    march = Month(2025, 3)
+    edges = [
+        date(y, m, d) for y in (1925, 1935, 1945, 1960, 1965) for m, d in ((2, 28), (3, 1), (3, 31), (4, 1))
+    ]
+    edges += [date(1936, 2, 29), date(1944, 2, 29), date(1940, 7, 15)]
+    around = [
+        march.first - timedelta(days=1),
+        march.first,
+        date(2025, 3, 15),
+        march.last,
+        march.last + timedelta(days=1),
+    ]
+    for i in range(n):
+        birth = (
+            rng.choice(edges)
+            if i % 2
+            else date(rng.randint(1915, 1966), rng.randint(1, 12), rng.randint(1, 28))
+        )
+        elder = make_elder(birth_date=birth)
+        status = rng.choice(["active"] * 6 + ["deceased", "moved_out", "in_institution"])
+        changed = rng.choice([*around, None])
+        Elder.objects.filter(pk=elder.pk).update(
+            economic_status=rng.choice(["ordinary", "dibao", "tekun", "dibian"]),
+            economic_valid_from=rng.choice([None, None, *around]),
+            economic_valid_to=rng.choice([None, None, *around]),
+            hukou_division_id=rng.choice([elder.residence_division_id] * 5 + [None, "420102"]),
+            status=status,
+            status_changed_on=changed,
+            deceased_on=changed if status == "deceased" else None,
+        )
+        for group in rng.sample(["fp_special", "veteran", "disability"], rng.randint(0, 2)):
+            ElderGroupMembership.objects.create(elder=elder, group=group)
+        for _ in range(rng.randint(0, 2)):
+            publish_level(elder, rng.randint(0, 4), rng.choice([date(2025, 1, 10), *around]))
+        for programme in (
+            "old_age_allowance",
+            "care_service_subsidy",
+            "nursing_subsidy",
+            GROUPS_PROGRAMME["code"],
+        ):
+            start = rng.choice([date(2024, 12, 1), date(2025, 3, 1), date(2025, 3, 15)])
+            ends = [e for e in (date(2025, 3, 20), march.last, date(2025, 2, 28)) if e >= start]
+            entitle(elder, programme, start_on=start, end_on=rng.choice([None, None, *ends]))
+
+
+def test_the_set_based_settlement_pays_exactly_what_the_rules_pay_row_by_row() -> None:
+    # given the programmes plus one with groups, a zero tier and a same-month start; 240 varied elders
+    current = policy_value("benefits.programmes", on=date(2025, 3, 1)).value
+    policy_set(
+        profile=CityProfile.objects.get(code="jiangmen"),
+        key="benefits.programmes",
+        value={**current, "programmes": [*current["programmes"], GROUPS_PROGRAMME]},
+        valid_from=date(2025, 2, 1),
+        actor=None,
+        reason="test programme",
+    )
+    _varied_population(random.Random(20250301), 240)
+    # when March is settled row by row (then rolled back) and set-based
+    with transaction.atomic():
+        reference = settle_month(period=Month(2025, 3), actor="test", set_based=False)
+        expected = lines_with_detail("2025-03")
+        flagged = sorted(Suspension.objects.values_list("entitlement_id", "reason", "detail"))
+        transaction.set_rollback(True)
+    report = settle_month(period=Month(2025, 3), actor="test")
+    # then both produce the same lines, amounts, tiers and findings, and most lines came from the set
+    assert lines_with_detail("2025-03") == expected
+    assert sorted(Suspension.objects.values_list("entitlement_id", "reason", "detail")) == flagged
+    assert (report.regular, report.amount_fen, report.suspended) == (
+        reference.regular,
+        reference.amount_fen,
+        reference.suspended,
+    )
+    assert reference.set_based == 0
+    assert 0 < report.set_based < report.regular
+    assert {"test_group_allowance", "care_service_subsidy", "old_age_allowance"} <= {
+        code for _, code, *_ in expected
+    }
+
+
+def lines_with_detail(period: str) -> list[tuple[Any, ...]]:
+    return sorted(
+        PaymentLine.objects.filter(settlement__period=Month.parse(period).first).values_list(
+            "entitlement_id",
+            "programme_code",
+            "kind",
+            "amount_fen",
+            "tier",
+            "payment_form",
+            "reasons",
+            "division_code",
+            "district_code",
+            "rule_version_id",
+            "status",
+        )
+    )
