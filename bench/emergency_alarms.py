@@ -5,12 +5,14 @@ bench/results/emergency_alarms.json.
     python -m bench.emergency_alarms                         # 200 alarms/s for 60 s (the issue's goal)
     python -m bench.emergency_alarms --rate 50 --duration 5  # a quick run
 
-The server is daphne serving eldercare.asgi with the Redis channel layer (REDIS_URL, default
-redis://127.0.0.1:6379/15); devices post signed alarms over HTTP keep-alive connections from a thread
-pool paced to the rate; one console is a websocket client signed in as an operator. "Receipt" is the
-alarm's received_at (set inside the intake transaction); "appearance" is when the console's websocket
-got the push. Lost = acknowledged alarms not in the database, and acknowledged alarms never pushed to
-the console within the grace period (the console page would still show them on its next re-read).
+The server is uvicorn serving eldercare.asgi with `--processes` worker processes (default 2, one per core;
+BENCH_ALARM_PROCESSES) behind one address, each with a psycopg connection pool (DATABASE_POOL), sharing the
+Redis channel layer (REDIS_URL, default redis://127.0.0.1:6379/15), so an alarm received by one process
+reaches a console connected to another. Devices post signed alarms over HTTP keep-alive connections from a
+thread pool paced to the rate; one console is a websocket client signed in as an operator. "Receipt" is the
+alarm's received_at (set inside the intake transaction); "appearance" is when the console's websocket got
+the push. Lost = acknowledged alarms not in the database, and acknowledged alarms never pushed to the
+console within the grace period (the console page would still show them on its next re-read).
 """
 
 from __future__ import annotations
@@ -273,6 +275,7 @@ def measure(
     workers: int = 32,
     grace: float = 5.0,
     redis_url: str | None = None,
+    processes: int | None = None,
 ) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
     from bench import _django
@@ -290,15 +293,28 @@ def measure(
         "TESTING": "true",
         "DEBUG": "false",
         "LOG_LEVEL": "ERROR",
-        "CONN_MAX_AGE": "0",
+        "DATABASE_POOL": "8",
         "EMERGENCY_PUSH_INLINE": "false",  # as in production: the push leaves from a background thread
         "DJANGO_SETTINGS_MODULE": "eldercare.settings",
     }
-    daphne = str(Path(sys.executable).parent / "daphne")
+    processes = processes or int(os.environ.get("BENCH_ALARM_PROCESSES", "2"))
+    uvicorn = str(Path(sys.executable).parent / "uvicorn")
     RESULTS.mkdir(parents=True, exist_ok=True)
     log = (RESULTS / "emergency_alarms_server.log").open("w")
     server = subprocess.Popen(  # noqa: S603 - our own server
-        [daphne, "-b", "127.0.0.1", "-p", str(port), "eldercare.asgi:application"],
+        [
+            uvicorn,
+            "eldercare.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(processes),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -352,6 +368,7 @@ def measure(
         "redis_publish_p99_ms": _ms(_pct(baseline, 99)),
         "database": db_url.split("@")[-1],
         "channel_layer": "redis",
+        "server": f"uvicorn, {processes} worker processes, psycopg pool of 8 each",
     }
     _print(report)
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -412,6 +429,13 @@ elif __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=float(os.environ.get("BENCH_ALARM_RATE", 200)))
     parser.add_argument("--duration", type=float, default=float(os.environ.get("BENCH_ALARM_SECONDS", 60)))
     parser.add_argument("--devices", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=32, help="client threads of the load generator")
+    parser.add_argument("--processes", type=int, default=None, help="server worker processes (default 2)")
     args = parser.parse_args()
-    measure(rate=args.rate, duration=args.duration, devices=args.devices, workers=args.workers)
+    measure(
+        rate=args.rate,
+        duration=args.duration,
+        devices=args.devices,
+        workers=args.workers,
+        processes=args.processes,
+    )
