@@ -7,6 +7,7 @@ re-reads the open alarms on (re)connect and every few seconds.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import threading
@@ -63,16 +64,39 @@ _worker_lock = threading.Lock()
 
 
 def _drain() -> None:
+    """The push thread: takes whatever is queued (up to 200), reads those alarms in one query and sends them
+    on this thread's own event loop. One loop for the thread's life keeps the channel layer's Redis
+    connections open; `async_to_sync` per message would build a loop, and a connection, per alarm."""
     from django.db import close_old_connections
 
+    loop = asyncio.new_event_loop()
     while True:
-        alarm_id, event = _queue.get()
+        batch = [_queue.get()]
+        while len(batch) < 200:
+            try:
+                batch.append(_queue.get_nowait())
+            except queue.Empty:
+                break
         try:
-            alarm_publish_now(alarm_id, event=event)
+            found = Alarm.objects.select_related("elder", "division", "taken_by").in_bulk(
+                {alarm_id for alarm_id, _ in batch}
+            )
+            messages = [alarm_message(found[i], event=event) for i, event in batch if i in found]
+            layer = get_channel_layer()
+            if layer is not None and messages:
+                loop.run_until_complete(_send_all(layer, messages))
         except Exception:
-            logger.exception("could not push alarm %s", alarm_id)
+            logger.exception("could not push alarms %s", [alarm_id for alarm_id, _ in batch])
         finally:
             close_old_connections()
+
+
+async def _send_all(layer: Any, messages: list[dict[str, Any]]) -> None:
+    for message in messages:  # in order: a console must see "new" before "taken"
+        try:
+            await layer.group_send(GROUP, {"type": "alarm.update", "alarm": message})
+        except Exception:  # the push is best effort; the database is the truth
+            logger.exception("could not push alarm %s to consoles", message.get("id"))
 
 
 def alarm_publish(alarm_id: int, *, event: str) -> None:
