@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ class DemoReport:
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role label, bound to)
     assumptions: list[str] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)  # app steps that ran (see demo/steps.py)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of the elders and of each step
     notes: list[str] = field(default_factory=list)
 
 
@@ -299,7 +301,9 @@ def build_demo_city(
                 reset_app(city_code)
             existing._raw_delete(existing.db)
     report = DemoReport(city=city_key)
+    started = time.perf_counter()
     report.elders = generate_elders(city_key=city_key, scale=scale, seed=seed, today=today, actor=actor)
+    report.seconds["elders"] = time.perf_counter() - started
     with transaction.atomic():
         report.accounts = create_demo_accounts(city_key=city_key, profile=profile, actor=actor)
         if profile.code == _installation_profile():
@@ -308,9 +312,11 @@ def build_demo_city(
         city_key=city_key, city_code=city_code, scale=scale, seed=seed, today=today, actor=actor
     )
     for _order, name, step in registered_steps():
+        started = time.perf_counter()
         with transaction.atomic():
             step(ctx)
         report.steps.append(name)
+        report.seconds[name] = time.perf_counter() - started
     report.notes = ctx.notes
     report.assumptions = [
         inputs["living"]["source"],

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from eldercare.core.bulk import copy_insert, copy_update
 from eldercare.core.ids import make_resident_id, mask_phone
 from eldercare.demo.steps import DemoContext, demo_reset, demo_step
 from eldercare.registry.choices import ConsentScope
@@ -36,6 +37,7 @@ from eldercare.registry.sources import SOURCES
 DATA = Path(__file__).resolve().parent / "data" / "demo.toml"
 SURNAMES = "王李张刘陈杨黄赵吴周"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超"
+CHUNK = 20_000  # elders per write: bounded memory at 2.3 million
 
 
 def demo_imports_dir() -> Path:
@@ -58,6 +60,8 @@ def _phone(rng: random.Random) -> str:
 
 @demo_step(order=20)
 def registry_details(ctx: DemoContext) -> None:
+    """Contacts, groups, health facts and consents, written a chunk of elders at a time (bounded memory at
+    city scale; COPY and one UPDATE … FROM per chunk on PostgreSQL)."""
     with DATA.open("rb") as handle:
         data = tomllib.load(handle)
     shares, lists = data["shares"], data["lists"]
@@ -67,67 +71,68 @@ def registry_details(ctx: DemoContext) -> None:
         .order_by("id")
         .values_list("id", flat=True)
     )
-    contacts, groups, consents = [], [], []
-    health: list[Elder] = []
-    for elder_id in ids:
-        if rng.random() < shares["contacts"]:
-            phone = _phone(rng)
-            contacts.append(
-                ElderContact(
-                    elder_id=elder_id,
-                    name=rng.choice(SURNAMES) + rng.choice(GIVEN),
-                    relation=rng.choice(lists["relations"]),
-                    phone=phone,
-                    phone_masked=mask_phone(phone),
-                    is_guardian=rng.random() < shares["guardian"],
-                    is_emergency=True,
-                )
-            )
-        for group in ("fp_special", "youfu", "veteran", "major_contribution", "disability"):
-            if rng.random() < shares[group]:
-                grade = rng.randint(1, 4) if group == "disability" else None
-                groups.append(
-                    ElderGroupMembership(
-                        elder_id=elder_id, group=group, disability_grade=grade, source="demo"
+    totals = {"contacts": 0, "groups": 0, "consents": 0}
+    for start in range(0, len(ids), CHUNK):
+        contacts, groups, consents = [], [], []
+        health: list[Elder] = []
+        for elder_id in ids[start : start + CHUNK]:
+            if rng.random() < shares["contacts"]:
+                phone = _phone(rng)
+                contacts.append(
+                    ElderContact(
+                        elder_id=elder_id,
+                        name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                        relation=rng.choice(lists["relations"]),
+                        phone=phone,
+                        phone_masked=mask_phone(phone),
+                        is_guardian=rng.random() < shares["guardian"],
+                        is_emergency=True,
                     )
                 )
-        chronic = rng.random() < shares["chronic"]
-        dementia = rng.random() < shares["dementia"]
-        doctor = rng.random() < shares["family_doctor"]
-        if chronic or dementia or doctor:
-            conditions = sorted(rng.sample(lists["conditions"], rng.randint(1, 3))) if chronic else []
-            health.append(
-                Elder(
-                    id=elder_id,
-                    chronic_conditions=conditions,
-                    dementia_diagnosed=dementia,
-                    family_doctor_signed=doctor,
+            for group in ("fp_special", "youfu", "veteran", "major_contribution", "disability"):
+                if rng.random() < shares[group]:
+                    grade = rng.randint(1, 4) if group == "disability" else None
+                    groups.append(
+                        ElderGroupMembership(
+                            elder_id=elder_id, group=group, disability_grade=grade, source="demo"
+                        )
+                    )
+            chronic = rng.random() < shares["chronic"]
+            dementia = rng.random() < shares["dementia"]
+            doctor = rng.random() < shares["family_doctor"]
+            if chronic or dementia or doctor:
+                conditions = sorted(rng.sample(lists["conditions"], rng.randint(1, 3))) if chronic else []
+                health.append(
+                    Elder(
+                        id=elder_id,
+                        chronic_conditions=conditions,
+                        dementia_diagnosed=dementia,
+                        family_doctor_signed=doctor,
+                    )
                 )
-            )
-        if rng.random() < shares["consent_family"]:
-            consents.append(
-                ElderConsent(
-                    elder_id=elder_id,
-                    scope=ConsentScope.FAMILY,
-                    granted=True,
-                    given_on=ctx.today - timedelta(days=rng.randint(0, 700)),
-                    recorded_by="demo",
+            if rng.random() < shares["consent_family"]:
+                consents.append(
+                    ElderConsent(
+                        elder_id=elder_id,
+                        scope=ConsentScope.FAMILY,
+                        granted=True,
+                        given_on=ctx.today - timedelta(days=rng.randint(0, 700)),
+                        recorded_by="demo",
+                    )
                 )
-            )
-    ElderContact.objects.bulk_create(contacts, batch_size=5000)
-    ElderGroupMembership.objects.bulk_create(groups, batch_size=5000)
-    ElderConsent.objects.bulk_create(consents, batch_size=5000)
-    Elder.objects.bulk_update(
-        health, ["chronic_conditions", "dementia_diagnosed", "family_doctor_signed"], batch_size=5000
-    )
-    flagged = {g.elder_id for g in groups} | {h.pk for h in health if h.dementia_diagnosed}
-    for start in range(0, len(ids), 5000):
-        chunk = [i for i in ids[start : start + 5000] if i in flagged]
-        refresh_special_difficulty(elders=list(Elder.objects.filter(pk__in=chunk)), today=ctx.today)
+        copy_insert(ElderContact, contacts)
+        copy_insert(ElderGroupMembership, groups)
+        copy_insert(ElderConsent, consents)
+        copy_update(Elder, health, ["chronic_conditions", "dementia_diagnosed", "family_doctor_signed"])
+        flagged = {g.elder_id for g in groups} | {h.pk for h in health if h.dementia_diagnosed}
+        refresh_special_difficulty(elders=list(Elder.objects.filter(pk__in=flagged)), today=ctx.today)
+        totals["contacts"] += len(contacts)
+        totals["groups"] += len(groups)
+        totals["consents"] += len(consents)
     out = write_demo_files(city_code=ctx.city_code, seed=ctx.seed, today=ctx.today)
     ctx.notes.append(
-        f"registry: {len(contacts)} contacts, {len(groups)} group memberships, {len(consents)} consents; "
-        f"departmental import files with error rows in {out}"
+        f"registry: {totals['contacts']} contacts, {totals['groups']} group memberships, "
+        f"{totals['consents']} consents; departmental import files with error rows in {out}"
     )
 
 

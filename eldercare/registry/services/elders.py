@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from eldercare.core.audit import audit_record
+from eldercare.core.bulk import copy_update
 from eldercare.core.crypto import lookup_hash
 from eldercare.core.exceptions import ConflictError, DomainError
 from eldercare.core.ids import (
@@ -186,10 +187,10 @@ def refresh_special_difficulty(*, elders: list[Elder], today: date | None = None
         for e in elders
         if apply_special_difficulty(e, groups=groups.get(e.pk, {}), flag_policy=flag_policy, today=today)
     ]
-    Elder.objects.bulk_update(
+    copy_update(
+        Elder,
         changed,
         ["special_difficulty", "special_difficulty_reasons", "special_difficulty_policy_version"],
-        batch_size=1000,
     )
     return changed
 

@@ -45,6 +45,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"{report.city}: {report.elders:,} elders generated"))
         for note in report.notes:
             self.stdout.write(f"  {note}")
+        self.stdout.write(
+            f"Time: {sum(report.seconds.values()):.1f} s ("
+            + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.seconds.items())
+            + ")"
+        )
         self.stdout.write("Labelled assumptions: " + "; ".join(report.assumptions))
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
         for username, role, bound in report.accounts:
