@@ -63,7 +63,7 @@ def _fill(elders: int, alarms: int, today: date) -> None:
             SELECT now(), now(), 'bench', '', 'bench-' || i,
                 '4201**********' || lpad((i %% 10000)::text, 4, '0'),
                 CASE WHEN i %% 2 = 0 THEN 'F' ELSE 'M' END,
-                %s::date - ((60 * 365) + (i * 7919) %% (40 * 365)),
+                %s::date - ((60 * 365) + ((i::bigint * 7919) %% (40 * 365))::int),  -- bigint: 2.3 M × 7919
                 c.code, '', '', '',
                 (ARRAY['alone','empty_nest','with_children','other','other'])[1 + i %% 5],
                 (ARRAY['ordinary','ordinary','ordinary','dibao','tekun','dibian'])[1 + i %% 6],

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 
 from eldercare.accounts.models import User
+from eldercare.core.bulk import copy_update
 from eldercare.core.exceptions import DomainError
 from eldercare.core.models import Division, DivisionLevel, Organisation, OrganisationKind
 from eldercare.core.selectors import policy_value
@@ -395,7 +396,7 @@ def _year_of_orders(
     # back-date creation to when the orders were placed (demo only: bulk update bypasses auto_now)
     for o in rows:
         o.created_at = o.scheduled_at - timedelta(days=2)
-    ServiceOrder.objects.bulk_update(rows, ["created_at"], batch_size=2000)
+    copy_update(ServiceOrder, rows, ["created_at"])
     return len(rows)
 
 

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Sum
 
 from eldercare.accounts.models import User
+from eldercare.core.bulk import copy_update
 from eldercare.core.exceptions import DomainError
 from eldercare.core.ids import make_resident_id
 from eldercare.core.models import Division, Organisation, OrganisationKind
@@ -176,10 +177,10 @@ def timebank_demo(ctx: DemoContext) -> None:
     # back-date the year's rows to when they were approved (demo only: bulk_update bypasses save())
     for r, txn in zip(requests, transactions, strict=True):
         txn.created_at = r.approved_at or r.scheduled_at
-    Transaction.objects.bulk_update(transactions, ["created_at"], batch_size=1000)
+    copy_update(Transaction, transactions, ["created_at"])
     for p in postings:
         p.created_at = p.transaction.created_at
-    Posting.objects.bulk_update(postings, ["created_at"], batch_size=1000)
+    copy_update(Posting, postings, ["created_at"])
     sums = dict(
         Posting.objects.filter(account__in=[issuance, *accounts.values()])
         .values("account_id")

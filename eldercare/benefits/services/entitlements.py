@@ -17,6 +17,7 @@ from eldercare.benefits.models import Entitlement, PaymentLine
 from eldercare.benefits.notify import notify, yuan
 from eldercare.benefits.selectors import benefit_settings, city_code, programmes_on, snapshots_for
 from eldercare.core.audit import audit_record
+from eldercare.core.bulk import copy_update
 from eldercare.core.exceptions import DomainError
 from eldercare.registry.choices import ElderStatus
 from eldercare.registry.models import Elder
@@ -102,9 +103,7 @@ def entitlements_end(
                 end_on=ent.end_on,
             )
         )
-    Entitlement.objects.bulk_update(
-        changed, ["end_on", "status", "end_reason", "recheck_from"], batch_size=1000
-    )
+    copy_update(Entitlement, changed, ["end_on", "status", "end_reason", "recheck_from"])
     key_by_ent = {e.entitlement_id: (e.key, e.programme_name, e.end_on) for e in ended}
     overpayments = []
     if key_by_ent:

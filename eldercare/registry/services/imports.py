@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from eldercare.core.audit import audit_record
-from eldercare.core.bulk import copy_insert
+from eldercare.core.bulk import copy_insert, copy_update
 from eldercare.core.exceptions import DomainError
 from eldercare.core.ids import ResidentId, is_valid_phone, mask_phone, normalise_phone
 from eldercare.core.models import Division, DivisionLevel
@@ -295,7 +295,7 @@ class ImportRun:
             apply_special_difficulty(
                 elder, groups=groups.get(elder.pk, {}), flag_policy=self.flag_policy, today=self.today
             )
-        Elder.objects.bulk_update(elders, sorted(fields | set(FLAG_FIELDS) | {"updated_at"}), batch_size=1000)
+        copy_update(Elder, elders, sorted(fields | set(FLAG_FIELDS) | {"updated_at"}))
         self.history(updates)
 
     def history(self, updates: list[tuple[Elder, dict[str, Any]]]) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from eldercare.core.audit import audit_record
+from eldercare.core.bulk import copy_update
 from eldercare.core.exceptions import DomainError
 from eldercare.registry.choices import ChangeKind, ElderStatus, LifeEventKind
 from eldercare.registry.life_events import LifeEventInfo, ListenerResult, listeners
@@ -74,7 +75,7 @@ def life_events_record(
                     changes={"status": [old, elder.status], "on": event.occurred_on.isoformat()},
                 )
             )
-    Elder.objects.bulk_update(elders, ["status", "deceased_on", "status_changed_on"], batch_size=1000)
+    copy_update(Elder, elders, ["status", "deceased_on", "status_changed_on"])
     ElderChange.objects.bulk_create(changes, batch_size=1000)
     refresh_special_difficulty(elders=elders)
     infos = [
@@ -104,7 +105,7 @@ def life_events_record(
             ],
         }
         row.overpayment_fen = sum(o.amount_fen for o in overpayments)
-    LifeEvent.objects.bulk_update(rows, ["outcome", "overpayment_fen"], batch_size=1000)
+    copy_update(LifeEvent, rows, ["outcome", "overpayment_fen"])
     audit_record(
         actor=actor,
         action="elder.life_events_recorded",

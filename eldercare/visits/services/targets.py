@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from eldercare.core.audit import audit_record
+from eldercare.core.bulk import copy_update
 from eldercare.core.exceptions import DomainError
 from eldercare.core.models import Division, DivisionLevel
 from eldercare.emergency.models import CareRiskEvent
@@ -180,13 +181,13 @@ def _sync_chunk(
             t.pk = saved[t.elder_id]
     for change in changes:
         change.target_id = change.target.pk
-    VisitTarget.objects.bulk_update(
+    copy_update(
+        VisitTarget,
         changed,
         ["rule_tier", "rule_reasons", "tier", "division", "is_active", "policy_version_id"],
-        batch_size=CHUNK,
     )
     TierChange.objects.bulk_create(changes, batch_size=CHUNK)
-    TargetPeriod.objects.bulk_update(close, ["ends_on", "end_reason"], batch_size=CHUNK)
+    copy_update(TargetPeriod, close, ["ends_on", "end_reason"])
     TargetPeriod.objects.bulk_create(open_, batch_size=CHUNK)
 
 
@@ -211,7 +212,7 @@ def targets_leave(departures: Iterable[Departure]) -> int:
     for period in periods:
         d = by_elder[period.elder_id]
         period.ends_on, period.end_reason = max(d.on, period.starts_on), d.reason
-    TargetPeriod.objects.bulk_update(periods, ["ends_on", "end_reason"], batch_size=CHUNK)
+    copy_update(TargetPeriod, periods, ["ends_on", "end_reason"])
     gone = [d.elder_id for d in by_elder.values() if d.reason != PeriodEnd.NOT_ELIGIBLE]
     stopped = [d.elder_id for d in by_elder.values() if d.reason == PeriodEnd.NOT_ELIGIBLE]
     VisitTask.objects.filter(status=TaskStatus.OPEN).filter(
