@@ -70,12 +70,10 @@ def copy_update(
         cursor.execute(
             f"CREATE TEMPORARY TABLE {temporary} AS SELECT {selected} FROM {table} WITH NO DATA"  # noqa: S608
         )
-        _copy(
-            model,
-            [pk, *targets],
-            ({f.attname: getattr(obj, f.attname) for f in [pk, *targets]} for obj in instances),
-            table=temporary,
-        )
+        # read every value before COPY starts: a deferred field would load itself with a query on the
+        # connection the COPY holds, and wait for it forever
+        rows = [{f.attname: getattr(obj, f.attname) for f in [pk, *targets]} for obj in instances]
+        _copy(model, [pk, *targets], rows, table=temporary)
         assignments = ", ".join(f"{quote(str(f.column))} = u.{quote(str(f.column))}" for f in targets)
         pk_column = quote(str(pk.column))
         cursor.execute(

@@ -32,6 +32,17 @@ def test_copy_update_writes_only_the_named_fields_json_and_ciphertext_included()
         assert "新地址" not in cursor.fetchone()[0]
 
 
+def test_copy_update_loads_deferred_fields_before_it_copies() -> None:
+    # given elders read with only some of their columns (as the imports read them)
+    ElderFactory(), ElderFactory()
+    elders = list(Elder.objects.only("id", "name").order_by("pk"))
+    for elder in elders:
+        elder.name = "新名字"
+    # when a named field was deferred, it is loaded first (not in the middle of the COPY) and written back
+    assert copy_update(Elder, elders, ["name", "living_situation"]) == 2
+    assert set(Elder.objects.values_list("name", flat=True)) == {"新名字"}
+
+
 def test_copy_update_of_nothing_writes_nothing() -> None:
     assert copy_update(Elder, [], ["address"]) == 0
 
