@@ -138,6 +138,8 @@ def test_a_newer_result_supersedes_the_current_one_and_an_older_one_is_history_o
     # and one between the two links to the platform result too, the 2023 one keeps its link
     between = migrate(elder, assessed_on=date(2024, 3, 1), level=2)
     assert between.superseded_by_id == platform.pk
+    # the elder's history lists them by assessment date, whatever the order they were recorded in
+    assert [a.pk for a in selectors.elder_history(elder=elder)] == [platform.pk, between.pk, older.pk]
     # when a result newer than the current one is taken over (a second elder, migrated results only)
     other = ElderFactory()
     first = migrate(other, assessed_on=date(2023, 3, 1), level=1)

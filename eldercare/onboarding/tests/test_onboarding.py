@@ -223,9 +223,8 @@ def export_demo_city() -> tuple[dict[str, bytes], list[dict[str, str]]]:
                 kind = KINDS[key]
                 files[key] = template_workbook(kind, list(kind.export(DataScope.everything())))
             for elder in Elder.objects.filter(assessments__isnull=False).distinct().order_by("pk"):
-                elders.append(
-                    {"name": elder.name, "id_number": elder.id_number, "division": elder.residence_division_id}
-                )
+                division_code = elder.residence_division_id
+                elders.append({"name": elder.name, "id_number": elder.id_number, "division": division_code})
             raise _DiscardError
     except _DiscardError:
         pass
