@@ -52,6 +52,12 @@ class AssessmentStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
 
 
+class AssessmentSource(models.TextChoices):
+    PLATFORM = "platform", _("Assessed on the platform")
+    DEMO = "demo", _("Demo data")
+    MIGRATED = "migrated", _("Taken over from the previous assessment system")
+
+
 class Relation(models.TextChoices):
     """What an assessor declares about their relation to the elder before the visit."""
 

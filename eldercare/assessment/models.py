@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eldercare.assessment.choices import (
     AssessmentReason,
+    AssessmentSource,
     AssessmentStatus,
     Purpose,
     Relation,
@@ -195,14 +196,27 @@ class Assessment(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
     )
+    # both set and different on every platform assessment (constraint below); a result taken over from
+    # the city's previous system names its assessors and organisation as text instead
     assessor_1 = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assessor"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assessor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     assessor_2 = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("second assessor"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    legacy_assessors = models.CharField(_("assessors (previous system)"), max_length=200, blank=True)
+    legacy_organisation = models.CharField(
+        _("assessment organisation (previous system)"), max_length=200, blank=True
     )
     # answers and the health-record facts (A.5.11 昏迷, A.4.1 疾病诊断, A.2.14 近30天照护风险事件)
     answers = models.JSONField(_("item scores"), default=dict, blank=True)
@@ -241,7 +255,11 @@ class Assessment(TimeStampedModel):
         related_name="supersedes",
     )
     supersede_reason = models.CharField(_("reason for reassessment"), max_length=500, blank=True)
-    source = models.CharField(_("source"), max_length=16, default="platform")
+    source = models.CharField(
+        _("source"), max_length=16, choices=AssessmentSource.choices, default=AssessmentSource.PLATFORM
+    )
+    # False for a migrated result that came with its level only (stored as given, not re-derived)
+    rescored = models.BooleanField(_("level computed from the item scores"), default=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_division_field: ClassVar[str | None] = "elder__residence_division"
@@ -260,7 +278,13 @@ class Assessment(TimeStampedModel):
                 condition=Q(level__isnull=True) | Q(level__lte=4), name="assessment_level_range"
             ),
             models.CheckConstraint(
-                condition=~Q(assessor_1=models.F("assessor_2")), name="assessment_two_assessors"
+                condition=Q(source=AssessmentSource.MIGRATED)
+                | (
+                    Q(assessor_1__isnull=False)
+                    & Q(assessor_2__isnull=False)
+                    & ~Q(assessor_1=models.F("assessor_2"))
+                ),
+                name="assessment_two_assessors",
             ),
         ]
         indexes = [
@@ -276,7 +300,11 @@ class Assessment(TimeStampedModel):
         return self.status == AssessmentStatus.DRAFT
 
     def team(self) -> frozenset[Any]:
-        return frozenset({self.assessor_1_id, self.assessor_2_id})
+        return frozenset(pk for pk in (self.assessor_1_id, self.assessor_2_id) if pk is not None)
+
+    @property
+    def is_migrated(self) -> bool:
+        return self.source == AssessmentSource.MIGRATED
 
 
 class AssessmentReminder(models.Model):

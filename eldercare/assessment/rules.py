@@ -355,3 +355,28 @@ def add_months(day: date, months: int) -> date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def level_names(level: Level) -> tuple[str, ...]:
+    """The ways a level is written: its full name and the short term in brackets, if any."""
+    names = [level.name]
+    for open_, close in (("（", "）"), ("(", ")")):
+        if open_ in level.name and level.name.endswith(close):
+            names.append(level.name[level.name.index(open_) + 1 : -1])
+    return tuple(names)
+
+
+def level_from_text(instrument: Instrument, text: str) -> int | None:
+    """A level written as its number (0–4 as the instrument defines) or its name, full or the short term
+    in brackets (能力轻度受损（轻度失能） or 轻度失能); None when the instrument has no such level."""
+    value = text.strip()
+    for level in instrument.levels:
+        if value == str(level.level) or value in level_names(level):
+            return level.level
+    return None
+
+
+def max_total(instrument: Instrument) -> int:
+    """The highest total an instrument can give (the items of `total_of`, or all items)."""
+    dims = set(instrument.total_of)
+    return sum(i.max_score for i in instrument.items if not dims or i.dimension in dims)

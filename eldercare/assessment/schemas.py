@@ -94,7 +94,7 @@ class AssessmentOut(Schema):
 
     @staticmethod
     def resolve_assessor_ids(obj: Any) -> list[int]:
-        return [obj.assessor_1_id, obj.assessor_2_id]
+        return [pk for pk in (obj.assessor_1_id, obj.assessor_2_id) if pk is not None]
 
     @staticmethod
     def resolve_items(obj: Any) -> dict[str, Any]:

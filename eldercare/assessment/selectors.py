@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
@@ -182,11 +182,12 @@ def access_request(*, scope: DataScope, request_id: int) -> AssessmentRequest:
 
 
 def elder_history(*, elder: Elder) -> list[Assessment]:
-    """Every assessment of an elder (the caller has already checked the elder's scope), newest first."""
+    """Every assessment of an elder (the caller has already checked the elder's scope), newest first by
+    assessment date (results taken over from the previous system are recorded after newer ones)."""
     return list(
         Assessment.objects.filter(elder=elder)
         .select_related("instrument", "assessor_1", "assessor_2", "reviewed_by")
-        .order_by("-created_at", "-id")
+        .order_by(F("assessed_on").desc(nulls_first=True), "-created_at", "-id")
     )
 
 

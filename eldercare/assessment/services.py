@@ -16,11 +16,13 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eldercare.accounts.models import User
 from eldercare.assessment import instruments, rules
 from eldercare.assessment.choices import (
     AssessmentReason,
+    AssessmentSource,
     AssessmentStatus,
     Purpose,
     Relation,
@@ -31,6 +33,7 @@ from eldercare.assessment.choices import (
 )
 from eldercare.assessment.conflicts import relation_conflict
 from eldercare.assessment.models import (
+    CURRENT_PURPOSES,
     Assessment,
     AssessmentReminder,
     AssessmentRequest,
@@ -621,6 +624,214 @@ def assessment_record(
     return assessment_submit(assessment=draft, actor=actor) if submit else draft
 
 
+# ---- results taken over from the city's previous assessment system (onboarding) -------------------
+
+
+def _migrate_instrument(code: str) -> Instrument:
+    row = Instrument.objects.filter(code=code.strip(), is_current=True).first()
+    if row is None:
+        known = sorted(set(Instrument.objects.values_list("code", flat=True)))
+        raise DomainError(
+            "instrument_unknown",
+            f"Unknown instrument {code!r}; expected one of {', '.join(known)}.",
+            {"field": "instrument", "known": known},
+            status=422,
+        )
+    return row
+
+
+def _migrated_result(
+    inst: rules.Instrument,
+    *,
+    level: int,
+    total: int | None,
+    answers: Mapping[str, Any],
+    policies: Any,
+) -> tuple[dict[str, Any], bool]:
+    """The result columns of a migrated row and whether they were re-derived from the item scores."""
+    if level not in {lv.level for lv in inst.levels}:
+        raise DomainError(
+            "level_invalid",
+            f"{inst.code} has levels 0–{inst.max_level}; {level} is not one of them.",
+            {"field": "level"},
+            status=422,
+        )
+    if not answers:
+        if total is not None and not 0 <= total <= rules.max_total(inst):
+            raise DomainError(
+                "total_invalid",
+                f"A total of {inst.code} lies between 0 and {rules.max_total(inst)}.",
+                {"field": "total"},
+                status=422,
+            )
+        return {
+            "total": total,
+            "dimension_scores": {},
+            "preliminary_level": None,
+            "level": level,
+            "level_name": inst.level(level).name,
+            "adjustments": [],
+        }, False
+    problems = rules.check_answers(inst, answers)
+    if problems:
+        missing = [p.item for p in problems if p.problem == "missing"]
+        other = [p for p in problems if p.problem != "missing"]
+        if other:
+            first = other[0]
+            text = (
+                f"item {first.item!r} is not part of {inst.code}"
+                if first.problem == "unknown_item"
+                else f"score of item {first.item!r} must be one of {', '.join(map(str, first.allowed))}"
+            )
+        else:
+            text = f"give the scores of all {len(inst.items)} items of {inst.code} or none; missing: " + (
+                ", ".join(missing)
+            )
+        raise DomainError(
+            "items_invalid",
+            text[:1].upper() + text[1:] + ".",
+            {"field": (other or problems)[0].item, "items": _item_errors(problems)},
+            status=422,
+        )
+    result = rules.score(inst, answers, rules.HealthFacts(), policies.adjustments)
+    if result.level != level:
+        raise DomainError(
+            "level_disagrees",
+            f"The stated level {level} disagrees with level {result.level} ({result.level_name}) computed "
+            f"from the item scores (total {result.total}).",
+            {"field": "level", "computed": result.level, "total": result.total},
+            status=422,
+        )
+    if total is not None and total != result.total:
+        raise DomainError(
+            "total_disagrees",
+            f"The stated total {total} disagrees with the sum of the item scores ({result.total}).",
+            {"field": "total", "computed": result.total},
+            status=422,
+        )
+    return result_fields(result), True
+
+
+@transaction.atomic
+def assessment_migrate(
+    *,
+    elder: Elder,
+    instrument_code: str,
+    assessed_on: date,
+    level: int,
+    actor: Any,
+    total: int | None = None,
+    answers: Mapping[str, Any] | None = None,
+    valid_until: date | None = None,
+    assessor_names: str = "",
+    organisation_name: str = "",
+    today: date | None = None,
+) -> Assessment:
+    """Take over a published result of the city's previous assessment system (onboarding).
+
+    With the scores of every item the result is re-scored (`rules.score`, no health facts travel with a
+    migrated row) and a stated level or total that disagrees is refused; with the level only, the level is
+    stored as given and `rescored` is False. No platform assessors took part: the old system's assessor
+    names and organisation are kept as text. A result newer than the elder's current one becomes current
+    (the old one is superseded, with the reason); an older one is stored as history (superseded by the next
+    newer result). Validity defaults to the city's validity policy in force on the assessment date.
+    """
+    today = today or timezone.localdate()
+    row = _migrate_instrument(instrument_code)
+    inst = instrument_definition(row)
+    if assessed_on > today:
+        raise DomainError(
+            "assessed_in_future",
+            "The assessment date lies in the future.",
+            {"field": "assessed_on"},
+            status=422,
+        )
+    if valid_until is not None and valid_until < assessed_on:
+        raise DomainError(
+            "validity_invalid",
+            "The result is valid until a day before it was assessed.",
+            {"field": "valid_until"},
+            status=422,
+        )
+    policies = assessment_policies(assessed_on)
+    fields, rescored = _migrated_result(
+        inst, level=level, total=total, answers=dict(answers or {}), policies=policies
+    )
+    if valid_until is None:
+        valid_until = rules.add_months(assessed_on, policies.validity.months) - timedelta(days=1)
+    history = Assessment.objects.select_for_update().filter(
+        elder_id=elder.pk,
+        status__in=[AssessmentStatus.PUBLISHED, AssessmentStatus.SUPERSEDED],
+        purpose__in=list(CURRENT_PURPOSES),
+    )
+    if history.filter(instrument__code=row.code, assessed_on=assessed_on).exists():
+        raise ConflictError(
+            "assessment_exists",
+            "This elder already has a result of this instrument on this day.",
+            {"field": "assessed_on"},
+        )
+    current = history.filter(status=AssessmentStatus.PUBLISHED).first()
+    becomes_current = current is None or (current.assessed_on or date.min) < assessed_on
+    newer = None
+    if not becomes_current:
+        newer = history.filter(assessed_on__gt=assessed_on).order_by("assessed_on", "id").first() or current
+    tz = timezone.get_current_timezone()
+    migrated = Assessment(
+        elder=elder,
+        instrument=row,
+        purpose=Purpose.STANDARD,
+        status=AssessmentStatus.PUBLISHED if becomes_current else AssessmentStatus.SUPERSEDED,
+        source=AssessmentSource.MIGRATED,
+        rescored=rescored,
+        answers=dict(answers or {}),
+        assessed_on=assessed_on,
+        published_at=datetime.combine(assessed_on, datetime.min.time().replace(hour=12), tzinfo=tz),
+        valid_until=valid_until,
+        superseded_by=newer,
+        legacy_assessors=assessor_names.strip()[:200],
+        legacy_organisation=organisation_name.strip()[:200],
+        policy_versions=policies.version_ids,
+        **fields,
+    )
+    if becomes_current and current is not None:
+        migrated.supersede_reason = _(
+            "Taken over from the previous assessment system; newer than the result of %(date)s"
+        ) % {"date": current.assessed_on}
+        current.status = AssessmentStatus.SUPERSEDED
+        current.save(update_fields=["status", "updated_at"])
+        AssessmentReminder.objects.filter(assessment=current, done_at__isnull=True).update(
+            done_at=timezone.now()
+        )
+    migrated.save()
+    if becomes_current and current is not None:
+        current.superseded_by = migrated
+        current.save(update_fields=["superseded_by", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="assessment.superseded",
+            target=current,
+            changes={
+                "status": [AssessmentStatus.PUBLISHED, AssessmentStatus.SUPERSEDED],
+                "by": migrated.pk,
+                "reason": migrated.supersede_reason,
+            },
+        )
+    audit_record(
+        actor=actor,
+        action="assessment.migrated",
+        target=migrated,
+        changes={
+            "instrument": row.code,
+            "assessed_on": assessed_on.isoformat(),
+            "level": level,
+            "rescored": rescored,
+            "current": becomes_current,
+            "valid_until": valid_until.isoformat(),
+        },
+    )
+    return migrated
+
+
 # ---- appeals, quality control, reassessment ----------------------------------------------------
 @transaction.atomic
 def appeal_create(*, assessment: Assessment, requester: str, note: str, actor: Any) -> AssessmentRequest:
@@ -661,6 +872,7 @@ def quality_sample_draw(
             published_at__date__lte=on,
         )
         .exclude(follow_up_requests__purpose=Purpose.QUALITY_CHECK)
+        .exclude(source=AssessmentSource.MIGRATED)  # the previous system's results are not re-done
         .select_related("elder")
         .order_by("id")
     )

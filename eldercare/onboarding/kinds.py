@@ -17,6 +17,12 @@ from typing import Any
 from django.db.models import Model
 from django.utils import timezone, translation
 
+from eldercare.assessment import instruments as assessment_instruments
+from eldercare.assessment import rules as assessment_rules
+from eldercare.assessment.choices import AssessmentStatus
+from eldercare.assessment.models import CURRENT_PURPOSES, Assessment
+from eldercare.assessment.selectors import instrument_definition, instrument_row
+from eldercare.assessment.services import assessment_migrate
 from eldercare.benefits.models import Entitlement
 from eldercare.benefits.selectors import programmes_on
 from eldercare.benefits.services import entitlement_migrate
@@ -731,6 +737,145 @@ ENTITLEMENTS = Kind(
 )
 
 
+# ---------------------------------------------------------------- past ability assessments
+
+SHIPPED_INSTRUMENTS = [
+    assessment_instruments.parse_instrument(d) for d in assessment_instruments.shipped_definitions()
+]
+INSTRUMENT_CODES = {inst.code: inst.code for inst in SHIPPED_INSTRUMENTS}
+RESULT_STATES = [AssessmentStatus.PUBLISHED, AssessmentStatus.SUPERSEDED]
+
+
+def _item_columns() -> tuple[Column, ...]:
+    """One optional score column per item code of the shipped instruments (GB/T 42195 first)."""
+    notes: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for inst in SHIPPED_INSTRUMENTS:
+        for item in inst.items:
+            names.setdefault(item.code, item.name)
+            scores = "/".join(str(score) for score in sorted(item.scores))
+            notes.setdefault(item.code, []).append(f"{inst.code} 第{item.number}项，得分 {scores}")
+    return tuple(
+        Column(code, f"{names[code]}（{code}）", "；".join(notes[code]), "", False, "int") for code in names
+    )
+
+
+ITEM_COLUMNS = _item_columns()
+
+
+def _level_note() -> str:
+    parts = []
+    for inst in SHIPPED_INSTRUMENTS:
+        levels = "、".join(f"{lv.level} {assessment_rules.level_names(lv)[-1]}" for lv in inst.levels)
+        parts.append(f"{inst.code}：{levels}")
+    return "填写等级数字或等级名称。" + "；".join(parts)
+
+
+def _assessment_find(ctx: Context, v: dict[str, Any]) -> Model | None:
+    elder = _elder_by_id_number(ctx, v["id_number"])
+    return Assessment.objects.filter(
+        elder=elder,
+        instrument__code=v["instrument"],
+        assessed_on=v["assessed_on"],
+        status__in=RESULT_STATES,
+        purpose__in=list(CURRENT_PURPOSES),
+    ).first()
+
+
+def _assessment_create(ctx: Context, v: dict[str, Any]) -> Model:
+    elder = _elder_by_id_number(ctx, v["id_number"])
+    try:
+        inst = instrument_definition(instrument_row(v["instrument"]))
+    except DomainError as exc:
+        raise RowError("评估量表", exc.message) from exc
+    level = assessment_rules.level_from_text(inst, v["level"])
+    if level is None:
+        allowed = ", ".join(f"{lv.level} {lv.name}" for lv in inst.levels)
+        raise RowError("能力等级", f"unknown level {v['level']!r} of {inst.code}; expected one of {allowed}")
+    answers = {c.field: v[c.field] for c in ITEM_COLUMNS if v.get(c.field) is not None}
+    return assessment_migrate(
+        elder=elder,
+        instrument_code=inst.code,
+        assessed_on=v["assessed_on"],
+        level=level,
+        total=v.get("total"),
+        answers=answers,
+        valid_until=v.get("valid_until"),
+        assessor_names=v.get("assessors", ""),
+        organisation_name=v.get("organisation", ""),
+        actor=ctx.actor,
+        today=ctx.today,
+    )
+
+
+def _assessments_in(scope: DataScope) -> Any:
+    return Assessment.objects.for_scope(scope).filter(
+        status__in=RESULT_STATES, purpose__in=list(CURRENT_PURPOSES), level__isnull=False
+    )
+
+
+def _assessment_export(scope: DataScope) -> Iterator[dict[str, Any]]:
+    rows = _assessments_in(scope).select_related("elder", "instrument", "assessor_1", "assessor_2")
+    for a in rows.order_by("elder_id", "assessed_on", "pk"):
+        assessors = a.legacy_assessors or "、".join(
+            str(user) for user in (a.assessor_1, a.assessor_2) if user is not None
+        )
+        yield {
+            "id_number": a.elder.id_number,
+            "name": a.elder.name,
+            "instrument": a.instrument.code,
+            "assessed_on": a.assessed_on.isoformat() if a.assessed_on else "",
+            "level": a.level,
+            "total": "" if a.total is None else a.total,
+            "valid_until": a.valid_until.isoformat() if a.valid_until else "",
+            "assessors": assessors,
+            "organisation": a.legacy_organisation,
+        } | (dict(a.answers) if a.rescored else {})
+
+
+ASSESSMENTS = Kind(
+    key="assessments",
+    title="历史能力评估结果",
+    description=(
+        "原评估系统中已发布的老年人能力评估结果，每行一次评估；老人须已在档案中（部门数据导入）。"
+        "填写全部条目得分时按量表重新计分，能力等级（及总分）须与计算结果一致；只填等级时按原系统记录保存，"
+        "标记为未重新计分。评估日期晚于老人当前结果的成为当前结果（原结果被替代），较早的作为历史记录保存。"
+    ),
+    columns=(
+        Column("id_number", "身份证号", "老人的18位身份证号", "440703194501010022", True, "id_number"),
+        Column("name", "老人姓名", "仅供核对", "李秀英"),
+        Column("instrument", "评估量表", "见可选值", "GB/T 42195-2022", True, "choice", INSTRUMENT_CODES),
+        Column("assessed_on", "评估日期", "YYYY-MM-DD，不能晚于今天", "2024-05-20", True, "date"),
+        Column("level", "能力等级", _level_note(), "2", required=True),
+        Column(
+            "total",
+            "总分",
+            "GB/T 42195-2022 为26项得分之和（0–90）；MZ/T 039-2013 为日常生活活动得分（0–100）；可留空",
+            "58",
+            False,
+            "int",
+        ),
+        Column(
+            "valid_until",
+            "有效期至",
+            "YYYY-MM-DD；留空按评估日期和政策参数“assessment.validity”计算",
+            "2025-05-19",
+            False,
+            "any_date",
+        ),
+        Column("assessors", "评估员", "原系统记录的评估员姓名，多个用顿号分隔", "王芳、陈明"),
+        Column("organisation", "评估机构", "原系统记录的评估机构", "江门市老年人能力评估中心"),
+        *ITEM_COLUMNS,
+    ),
+    match_key=lambda v: (v["id_number"], v["instrument"], v["assessed_on"]),
+    find=_assessment_find,
+    create=_assessment_create,
+    loaded=lambda scope: _assessments_in(scope).count(),
+    export=_assessment_export,
+    depends_on=("elders",),
+)
+
+
 KINDS: dict[str, Kind] = {
     k.key: k
     for k in (
@@ -741,6 +886,7 @@ KINDS: dict[str, Kind] = {
         CANTEENS,
         WORKERS,
         DEVICES,
+        ASSESSMENTS,
         ENTITLEMENTS,
         VOLUNTEERS,
     )

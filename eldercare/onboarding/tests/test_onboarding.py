@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from eldercare.accounts.roles import Role
+from eldercare.assessment.models import Assessment
+from eldercare.assessment.services import instruments_load
 from eldercare.core.ids import make_resident_id
 from eldercare.core.models import AuditEntry, Organisation
 from eldercare.core.scope import DataScope
@@ -24,7 +26,7 @@ from eldercare.demo.services import build_demo_city
 from eldercare.emergency.models import Device
 from eldercare.facilities.models import Bed, Facility
 from eldercare.homecare.models import Canteen, Provider
-from eldercare.onboarding.kinds import KINDS
+from eldercare.onboarding.kinds import KINDS, SHIPPED_INSTRUMENTS
 from eldercare.onboarding.models import OnboardingBatch
 from eldercare.onboarding.selectors import checklist
 from eldercare.onboarding.services import onboarding_commit, onboarding_preview, onboarding_report_csv
@@ -37,8 +39,19 @@ from eldercare.workforce.models import Worker
 
 pytestmark = pytest.mark.django_db
 
-ORDER = ["organisations", "institutions", "beds", "providers", "canteens", "workers", "devices", "volunteers"]
+ORDER = [
+    "organisations",
+    "institutions",
+    "beds",
+    "providers",
+    "canteens",
+    "workers",
+    "devices",
+    "assessments",
+    "volunteers",
+]
 MODELS = {
+    "assessments": Assessment,
     "organisations": Organisation,
     "institutions": Facility,
     "beds": Bed,
@@ -196,30 +209,63 @@ class _DiscardError(Exception):
     pass
 
 
-def export_demo_city() -> dict[str, bytes]:
-    """The demo city exported to the templates, then rolled back: the installation is empty again."""
+def export_demo_city() -> tuple[dict[str, bytes], list[dict[str, str]]]:
+    """The demo city exported to the templates, then rolled back: the installation is empty again.
+
+    Also the assessed elders (name, ID number, community): the elder registry is loaded by the department
+    imports, not by a template, and the assessment rows need their elders registered first."""
     files: dict[str, bytes] = {}
+    elders: list[dict[str, str]] = []
     try:
         with transaction.atomic():
             build_demo_city(city_key="jiangmen", scale=0.001, seed=9, today=timezone.localdate())
             for key in ORDER:
                 kind = KINDS[key]
                 files[key] = template_workbook(kind, list(kind.export(DataScope.everything())))
+            for elder in Elder.objects.filter(assessments__isnull=False).distinct().order_by("pk"):
+                division_code = elder.residence_division_id
+                elders.append({"name": elder.name, "id_number": elder.id_number, "division": division_code})
             raise _DiscardError
     except _DiscardError:
         pass
     cache.clear()
-    return files
+    return files, elders
+
+
+def register_elders(elders: list[dict[str, str]], admin: Any) -> None:
+    """What the department imports do before the assessments are loaded (devices registered some)."""
+    from eldercare.core.models import Division
+    from eldercare.registry.services import elder_create, id_number_hash
+
+    for e in elders:
+        if not Elder.objects.filter(id_number_hash=id_number_hash(e["id_number"])).exists():
+            elder_create(
+                name=e["name"],
+                id_number=e["id_number"],
+                residence_division=Division.objects.get(code=e["division"]),
+                actor=admin,
+                scope=scope(),
+            )
 
 
 def test_the_demo_city_onboards_into_an_empty_installation_with_errors_reported_row_by_row() -> None:
-    files = export_demo_city()
+    files, assessed_elders = export_demo_city()
     admin = UserFactory(role=Role.CITY_ADMIN, division=division(CITY))
     profile_load(code="jiangmen")
     assert not Facility.objects.exists() and not Elder.objects.exists()
+    assert not Assessment.objects.exists()
+    instruments_load()  # a deployment step (docs/deployment.md), not onboarding data
     sizes = {key: len(data_rows(content)) for key, content in files.items()}
-    assert all(sizes[k] > 0 for k in ("institutions", "beds", "workers", "devices", "volunteers")), sizes
+    assert all(
+        sizes[k] > 0 for k in ("institutions", "beds", "workers", "devices", "assessments", "volunteers")
+    ), sizes
+    level_column = [c.header for c in KINDS["assessments"].columns].index("能力等级")
+    level_on_line_3 = int(data_rows(files["assessments"])[1][level_column])
     broken = {
+        "assessments": with_cells(
+            files["assessments"],
+            {(2, "评估日期"): "2999-01-01", (3, "能力等级"): str((level_on_line_3 + 1) % 5)},
+        ),
         "institutions": with_cells(files["institutions"], {(3, "举办性质"): "外星"}),
         "workers": with_cells(files["workers"], {(2, "身份证号"): "440703199001010000"}),
         "beds": with_cells(files["beds"], {(4, "房间号"): ""}),
@@ -230,10 +276,13 @@ def test_the_demo_city_onboards_into_an_empty_installation_with_errors_reported_
         "workers": {(2, "身份证号")},
         "beds": {(4, "房间号")},
         "devices": {(2, "终端类型")},
+        "assessments": {(2, "评估日期"), (3, "能力等级")},
     }
     for key in ORDER:
         if not sizes[key]:
             continue
+        if key == "assessments":
+            register_elders(assessed_elders, admin)
         if key in broken:
             rejected = upload(key, broken[key], admin)
             assert rejected.status == "rejected"
@@ -246,6 +295,9 @@ def test_the_demo_city_onboards_into_an_empty_installation_with_errors_reported_
         again = upload(key, files[key], admin)
         assert (again.counts["created"], again.counts["matched"]) == (0, sizes[key]), key
     assert all(item.done for item in checklist(scope=scope()) if sizes.get(item.key))
+    # the demo results come with every item score: re-scored on the way in, and each elder has a level
+    assert not Assessment.objects.filter(rescored=False).exists()
+    assert Assessment.objects.filter(status="published").count() == len(assessed_elders)
 
 
 # ---------------------------------------------------------------- pages
@@ -332,3 +384,133 @@ def test_entitlements_are_taken_over_for_registered_elders_and_unknown_ones_are_
         10050,
         "active",
     )
+
+
+# ---------------------------------------------------------------- past assessments
+
+
+def assessment_row(elder: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "id_number": elder.id_number,
+        "name": elder.name,
+        "instrument": "GB/T 42195-2022",
+        "assessed_on": "2024-05-20",
+        "level": "2",
+    } | extra
+
+
+def test_the_assessment_template_has_result_and_item_columns_and_lists_instruments_and_levels(
+    admin_client: Client,
+) -> None:
+    response = admin_client.get(reverse("onboarding:template", kwargs={"kind": "assessments"}))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    headers = [c.value for c in book.worksheets[0][1]]
+    assert headers[:9] == [
+        "身份证号",
+        "老人姓名",
+        "评估量表",
+        "评估日期",
+        "能力等级",
+        "总分",
+        "有效期至",
+        "评估员",
+        "评估机构",
+    ]
+    # one optional score column per item code of both instruments
+    assert {"进食（eating）", "穿/脱上衣（dressing_upper）", "认知功能（cognition）"} <= set(headers)
+    codes = {item.code for inst in SHIPPED_INSTRUMENTS for item in inst.items}
+    assert len(codes) == 32 and len(headers) == 9 + len(codes)
+    notes = {r[0]: r for r in book[NOTES_SHEET].iter_rows(min_row=6, values_only=True)}
+    assert "2 中度失能" in notes["*能力等级"][2] and "4 完全失能" in notes["*能力等级"][2]
+    assert "MZ/T 039-2013 第1项，得分 0/5/10" in notes["进食（eating）"][2]
+    values = {c.value for row in book[VALUES_SHEET].iter_rows() for c in row}
+    assert {"GB/T 42195-2022", "MZ/T 039-2013"} <= values
+
+
+def test_past_assessments_are_taken_over_and_each_bad_row_is_reported_with_line_and_reason(
+    admin: Any,
+) -> None:
+    from eldercare.assessment.tests.factories import answers, load_instruments
+    from eldercare.core.tests.factories import ElderFactory
+
+    load_instruments()
+    elder, other = ElderFactory(), ElderFactory()
+    scores = answers(50)  # level 2 of GB/T 42195-2022
+    future = (timezone.localdate() + timedelta(days=3)).isoformat()
+    good = [
+        assessment_row(elder, total=50, assessors="王芳、陈明", organisation="市评估中心", **scores),
+        assessment_row(other, instrument="MZ/T 039-2013", level="重度失能", assessed_on="2023-01-10"),
+    ]
+    bad = [
+        assessment_row(elder, id_number=make_resident_id("440703", date(1940, 1, 1), 3)),
+        assessment_row(elder, instrument="Barthel", assessed_on="2024-01-01"),
+        assessment_row(elder, level="很好", assessed_on="2024-02-01"),
+        assessment_row(elder, level="1", assessed_on="2024-03-01", **scores),
+        assessment_row(elder, assessed_on=future),
+        assessment_row(other, instrument="MZ/T 039-2013", level="4", assessed_on="2023-02-01"),
+        assessment_row(elder, assessed_on="2024-04-01", eating=9),
+    ]
+    batch = upload("assessments", filled("assessments", good + bad), admin)
+    # then every bad row is named by line and column, with its reason, and nothing is written
+    assert batch.status == "rejected"
+    reasons = {(e["line"], e["column"]): e["reason"] for e in batch.errors}
+    assert set(reasons) == {
+        (4, "身份证号"),
+        (5, "评估量表"),
+        (6, "能力等级"),
+        (7, "能力等级"),
+        (8, "评估日期"),
+        (9, "能力等级"),
+        (10, "进食（eating）"),
+    }
+    assert "not registered" in reasons[(4, "身份证号")]
+    assert "Barthel" in reasons[(5, "评估量表")]
+    assert "很好" in reasons[(6, "能力等级")]
+    assert "disagrees with level 2" in reasons[(7, "能力等级")]
+    assert "future" in reasons[(8, "评估日期")]
+    assert "3 重度失能" in reasons[(9, "能力等级")] and "4" not in reasons[(9, "能力等级")].split(";")[1]
+    assert "0, 1, 2, 3, 4" in reasons[(10, "进食（eating）")]
+    assert not Assessment.objects.exists()
+    # when the good rows are loaded, they are created, and a re-run creates nothing
+    content = filled("assessments", good)
+    first = upload("assessments", content, admin)
+    assert first.status == "committed" and first.counts["created"] == 2, first.errors
+    again = upload("assessments", content, admin)
+    assert (again.counts["created"], again.counts["matched"]) == (0, 2)
+    rescored = dict(Assessment.objects.values_list("elder_id", "rescored"))
+    assert rescored == {elder.pk: True, other.pk: False}
+    migrated = Assessment.objects.get(elder=elder)
+    assert (migrated.source, migrated.level, migrated.legacy_organisation) == ("migrated", 2, "市评估中心")
+    assert AuditEntry.objects.filter(action="assessment.migrated").count() == 2
+    items = {i.key: i for i in checklist(scope=scope())}
+    assert items["assessments"].loaded == 2 and items["assessments"].waiting_for == ()
+
+
+def test_a_past_assessment_newer_than_the_current_result_becomes_current_and_an_older_one_is_history(
+    admin: Any,
+) -> None:
+    from eldercare.assessment.selectors import current_level
+    from eldercare.assessment.tests.factories import quick_published
+    from eldercare.core.tests.factories import ElderFactory
+
+    # given an elder with a platform result of today, and one known to the previous system only
+    assessed, other = ElderFactory(), ElderFactory()
+    platform = quick_published(assessed)
+    rows = [
+        assessment_row(assessed, assessed_on="2023-06-01", level="1"),
+        assessment_row(other, assessed_on="2024-06-01", level="能力重度受损（重度失能）"),
+        assessment_row(other, assessed_on="2023-06-01", level="1"),
+    ]
+    # when their past results are loaded (the newer row of the second elder comes first)
+    batch = upload("assessments", filled("assessments", rows), admin)
+    assert batch.status == "committed", batch.errors
+    # then the platform result stays current and the older migrated one is history
+    assert current_level(assessed).assessment_id == platform.pk  # type: ignore[union-attr]
+    history = Assessment.objects.get(elder=assessed, source="migrated")
+    assert history.status == "superseded" and history.superseded_by_id == platform.pk
+    # and the second elder's newest result is current, the older one superseded by it
+    level = current_level(other)
+    assert level is not None and (level.level, level.assessed_on) == (3, date(2024, 6, 1))
+    older = Assessment.objects.get(elder=other, assessed_on=date(2023, 6, 1))
+    assert older.status == "superseded" and older.superseded_by_id == level.assessment_id
