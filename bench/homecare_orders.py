@@ -53,19 +53,27 @@ def _stats(name: str, product: list[float], sql: list[float]) -> dict[str, Any]:
     }
 
 
-def _ensure_data(n_orders: int) -> dict[str, Any]:
+def _ensure_data(
+    n_orders: int,
+    *,
+    city: str = "4407",
+    profile: str = "jiangmen",
+    where: tuple[float, float] = (113.08, 22.58),
+) -> dict[str, Any]:
+    """Providers, 100,000 elders and `n_orders` orders of the past year in `city` (also used by the planning
+    benchmark for Wuhan)."""
     from django.db import connection, transaction
 
     from eldercare.core.models import Division, DivisionLevel, Organisation, OrganisationKind
     from eldercare.demo.services import ensure_reference_data
     from eldercare.homecare.models import CatalogueItem, Provider, ProviderArea, ServiceOrder
 
-    ensure_reference_data(city_code="4407", profile_code="jiangmen")
+    ensure_reference_data(city_code=city, profile_code=profile)
     districts = list(
-        Division.objects.filter(code__startswith="4407", level=DivisionLevel.COUNTY).order_by("code")
+        Division.objects.filter(code__startswith=city, level=DivisionLevel.COUNTY).order_by("code")
     )
     communities = list(
-        Division.objects.filter(code__startswith="4407", level=DivisionLevel.COMMUNITY)
+        Division.objects.filter(code__startswith=city, level=DivisionLevel.COMMUNITY)
         .order_by("code")
         .values_list("code", flat=True)
     )
@@ -127,14 +135,14 @@ def _ensure_data(n_orders: int) -> dict[str, Any]:
                   dementia_diagnosed, economic_source, ethnicity, family_doctor_signed, name_initials,
                   phone_hash,
                   special_difficulty, special_difficulty_policy_version, special_difficulty_reasons, lon, lat)
-                SELECT now(), now(), %s || g, '', 'bench-' || g, '', 'F', date '1940-01-01' + (g %% 9000),
+                SELECT now(), now(), %s || g, '', 'bench-hc-' || g, '', 'F', date '1940-01-01' + (g %% 9000),
                   '', '', '', 'other', CASE WHEN g %% 10 = 0 THEN 'dibao' ELSE 'ordinary' END, 'active',
                   (%s::text[])[1 + g %% %s], '', '[]'::jsonb, false, '', '', false, '', '', false, 0,
                   '[]'::jsonb,
-                  113.08, 22.58
+                  %s, %s
                 FROM generate_series(1, %s) g
                 """,
-                [BENCH_TAG, communities, len(communities), ELDERS],
+                [BENCH_TAG, communities, len(communities), where[0], where[1], ELDERS],
             )
         cursor.execute("SELECT min(id), max(id) FROM registry_elder WHERE name LIKE %s", [BENCH_TAG + "%"])
         elder_min, elder_max = cursor.fetchone()

@@ -14,9 +14,9 @@ Fills BENCH_DATABASE_URL (PostgreSQL, see bench/_django.py) with synthetic Wuhan
   district and city) in DuckDB from a Parquet export of the same rows, and the export itself; the totals
   must agree.
 
-Only tables that exist in main are filled (elders, alarms); facilities, beds and orders come with their
-modules.
-Scale 2.3 M elders (`--elders 2300000`) needs ~10 minutes to fill on a laptop-class machine.
+With `--facilities` the 2,855 facilities and 100,000 beds of `bench.facilities_beds`, with `--orders N` the
+N home-care orders of a year of `bench.homecare_orders` (300 providers, 100,000 more elders) are added;
+`run()` (the suite) does both, at Wuhan's 10,000,000 orders at scale 1.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ def _fill(elders: int, alarms: int, today: date) -> None:
 
     with connection.cursor() as cur:
         cur.execute("DELETE FROM planning_indicatorvalue; DELETE FROM planning_keycount;")
+        # the orders point at bench elders; this database is the benchmark's own
+        cur.execute("TRUNCATE homecare_serviceorder CASCADE")
         cur.execute("DELETE FROM emergency_alarm WHERE event_id LIKE 'bench-%%'")
         cur.execute("DELETE FROM registry_elder WHERE id_number_hash LIKE 'bench-%%'")
         cur.execute(
@@ -182,6 +184,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--elders", type=int, default=int(os.environ.get("BENCH_ELDERS", "200000")))
     parser.add_argument("--alarms", type=int, default=int(os.environ.get("BENCH_ALARMS", "100000")))
     parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--orders", type=int, default=int(os.environ.get("BENCH_ORDERS", "0")))
+    parser.add_argument("--facilities", action="store_true", help="2,855 facilities, 100,000 beds")
     parser.add_argument("--skip-fill", action="store_true", help="reuse the rows of the previous run")
     args = parser.parse_args(argv)
 
@@ -211,6 +215,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if not args.skip_fill:
         _fill(args.elders, args.alarms, today)
     fill = time.perf_counter() - t
+    t = time.perf_counter()
+    if args.facilities:
+        from bench.facilities_beds import _fixtures as facilities_fixtures
+
+        facilities_fixtures()
+    if args.orders and not args.skip_fill:
+        from bench.homecare_orders import _ensure_data as homecare_orders
+
+        homecare_orders(args.orders, city=CITY, profile="wuhan", where=(114.30, 30.59))
+    fill_more = time.perf_counter() - t
 
     t = time.perf_counter()
     run = services.refresh(months=[month], trigger="bench", actor="bench")
@@ -257,6 +271,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     rows: list[tuple[str, float, str]] = [
         (f"fill: {args.elders:,} elders + {args.alarms:,} alarms (SQL generate_series)", fill, "s"),
+        (
+            f"fill: facilities {'2,855 + 100,000 beds' if args.facilities else 'none'}, "
+            f"{args.orders:,} home-care orders of a year",
+            fill_more,
+            "s",
+        ),
         (f"full refresh of one month ({run.rows:,} rows, city + districts + streets)", refresh, "s"),
         *((f"  step {name}", seconds, "s") for name, seconds in slowest),
         ("city dashboard p50", statistics.median(city_ms), "ms"),
@@ -321,6 +341,9 @@ def run(scale: float = 1.0) -> list[Row]:
             str(scaled(100_000, scale, 1000)),
             "--requests",
             str(scaled(60, scale * 10, 10)),
+            "--orders",
+            str(scaled(10_000_000, scale, 10_000)),
+            "--facilities",
         ]
     )
     live = r["baseline_live_key_counts_ms"]
