@@ -1,4 +1,4 @@
-"""Helpers shared by the staff journeys (e2e/test_journeys_*.py): a second signed-in browser, a fresh elder."""
+"""Helpers of the staff journeys (e2e/test_journeys_*.py): a signed-in browser per person, a fresh elder."""
 
 from __future__ import annotations
 
@@ -37,3 +37,15 @@ def flash(page: Any) -> str:
     """The text of the page's messages (success or error), for assertion messages."""
     alerts = page.locator(".alert")
     return " | ".join(alerts.all_inner_texts()) if alerts.count() else ""
+
+
+def register_elder(page: Any, name: str, *, birth: str = "19400315", economic: str = "ordinary") -> int:
+    """Register an elder through the registry form (as a community worker); returns the record number."""
+    page.goto("/elders/new/")
+    page.fill("#id_name", name)
+    page.fill("#id_id_number", new_id_number(birth))
+    page.select_option("#id_living_situation", "alone")
+    page.select_option("#id_economic_status", economic)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/elders/\d+/$"))
+    return int(page.url.rstrip("/").split("/")[-1])
