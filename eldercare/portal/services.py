@@ -365,7 +365,6 @@ def service_order(
         item=item,
         scheduled_at=scheduled_at,
         source=OrderSource.PORTAL,
-        source_ref=acting.mode,
         note=note,
         actor=acting.user,
     )

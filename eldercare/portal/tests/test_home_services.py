@@ -91,7 +91,7 @@ def test_a_worker_ordering_at_the_office_gets_a_receipt() -> None:
         item=item,
         scheduled_at=timezone.now() + timedelta(days=1),
     )
-    assert order.created_by == worker and order.source_ref == WORKER
+    assert order.created_by == worker and order.source == OrderSource.PORTAL
     assert receipt is not None and receipt.reference == str(order.pk) and receipt.action == "service_ordered"
 
 
