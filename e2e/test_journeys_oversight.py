@@ -113,7 +113,6 @@ def test_the_drawn_inspector_records_an_inspection_with_a_finding(browser, serve
 
 def test_the_planning_dashboard_shows_the_indicators_and_drills_down_to_a_district(browser, server) -> None:
     with signed_in(browser, server, "city_admin") as page:
-        screenshot(page, "home-city")  # the manuals' picture of the city home page
         page.goto("/planning/")
         page.wait_for_url(re.compile(r"/planning/d/\d+/"))
         rows = page.locator("table.planning-indicators").first.locator("tbody tr")
@@ -137,7 +136,6 @@ def test_the_planning_dashboard_shows_the_indicators_and_drills_down_to_a_distri
         assert page.locator("table.planning-indicators").first.locator("tbody tr").count() >= 5
         screenshot(page, "journey-planning-district")
     with signed_in(browser, server, "district_officer") as page:
-        screenshot(page, "home-district")  # the manuals' picture of the district home page
         page.goto("/planning/")
         page.wait_for_url(re.compile(r"/planning/d/440703/"))
         assert page.locator("table.planning-indicators").first.locator("tbody tr").count() >= 5
