@@ -6,6 +6,7 @@ import time
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.conftest import screenshot, sign_in
 from eldercare.emergency.rules import sign
@@ -57,10 +58,18 @@ def test_an_alarm_sent_through_the_api_appears_on_the_console_without_reload(pag
     assert ack["alarm_id"] in pushed
     assert latency < 1.5, latency
     screenshot(page, "emergency-console-new-alarm")
-    # and the operator takes it and closes it from the console
+    # and the operator takes it, logs the call to the elder, dispatches help and closes it from the console
     row.click()
     page.click("[data-action=take]")
     page.wait_for_selector("[data-action=close]")
+    steps = page.locator("#alarm-panel ul.small li")
+    before = steps.count()
+    page.click("[data-action=call]")
+    expect(steps).not_to_have_count(before)  # the call is a step of the alarm now
+    target = page.locator("#alarm-panel select[name=target] option").first.inner_text().strip()
+    page.click("[data-action=dispatch]")
+    expect(page.locator("#alarm-panel dl").first).to_contain_text(target)
+    screenshot(page, "emergency-console-dispatched")
     page.select_option("select[name=outcome]", "phone")
     page.click("[data-action=close]")
     page.wait_for_selector("[data-status=closed]")

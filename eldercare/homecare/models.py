@@ -308,6 +308,10 @@ class ServiceOrder(TimeStampedModel):
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # the elder's (or family's) own rating of a service that took place, from the portal
+    rating = models.PositiveSmallIntegerField(_("elder's rating (1–5)"), null=True, blank=True)
+    rating_comment = models.CharField(_("elder's comment"), max_length=300, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     price_fen = models.PositiveIntegerField(_("price (fen)"))
     subsidy_fen = models.PositiveIntegerField(_("subsidy (fen)"))
     elder_fen = models.PositiveIntegerField(_("elder's share (fen)"))
@@ -338,6 +342,10 @@ class ServiceOrder(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(status=OrderStatus.VERIFIED) | Q(flagged=False, confirmed_at__isnull=False),
                 name="homecare_order_verified_clean",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="homecare_order_rating",
             ),
             # a care plan yields at most one order per slot: the weekly generation is idempotent
             models.UniqueConstraint(

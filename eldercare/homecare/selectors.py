@@ -25,10 +25,12 @@ from eldercare.homecare.choices import (
 )
 from eldercare.homecare.models import (
     Canteen,
+    CatalogueItem,
     FamilyCareBed,
     HomeAdaptation,
     MealServed,
     Provider,
+    ProviderArea,
     ProviderWorker,
     QualityCallback,
     ServiceOrder,
@@ -173,6 +175,33 @@ def access_worker_order(*, worker: ProviderWorker, order_id: int) -> ServiceOrde
         ServiceOrder.objects.select_related("elder", "division", "item", "provider"),
         pk=order_id,
         worker=worker,
+    )
+
+
+def catalogue_for_area(*, code: str) -> QuerySet[CatalogueItem]:
+    """The active items of active providers contracted for any part of a division (the whole of it, from
+    a larger area, or part of it): what an officer or worker of that division can order."""
+    levels = [code[:n] for n in (2, 4, 6, 9, 12) if len(code) >= n]
+    areas = ProviderArea.objects.filter(Q(division_id__in=levels) | Q(division__code__startswith=code))
+    return (
+        CatalogueItem.objects.filter(is_active=True, provider__is_active=True)
+        .filter(provider_id__in=areas.values("provider_id"))
+        .select_related("provider")
+    )
+
+
+def catalogue_for_elder(*, elder: Elder) -> QuerySet[CatalogueItem]:
+    """What an elder may order: the active items of active providers contracted for the elder's area
+    (the same test as `services.orders.provider_serves`, on every level of the elder's division)."""
+    code = elder.residence_division_id or ""
+    areas = ProviderArea.objects.filter(
+        division_id__in=[code[:n] for n in (2, 4, 6, 9, 12) if len(code) >= n]
+    )
+    return (
+        CatalogueItem.objects.filter(is_active=True, provider__is_active=True)
+        .filter(provider_id__in=areas.values("provider_id"))
+        .select_related("provider")
+        .order_by("service_type", "provider__name", "name")
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -131,9 +132,11 @@ def order_list(request: ScopedRequest) -> HttpResponse:
 @require_page("homecare:order_create")
 @refusals_as_messages
 def order_create(request: ScopedRequest) -> HttpResponse:
-    items = CatalogueItem.objects.for_scope(request.scope) if request.scope.organisation_ids else None
-    if items is None:
-        items = CatalogueItem.objects.filter(is_active=True, provider__is_active=True)
+    items: QuerySet[CatalogueItem]
+    if request.scope.organisation_ids:
+        items = CatalogueItem.objects.for_scope(request.scope)
+    else:  # only providers contracted for the user's area (a city-wide list hid them past its first 200)
+        items = selectors.catalogue_for_area(code=getattr(request.user, "division_id", None) or "")
     items = items.select_related("provider").order_by("provider__name", "name")[:200]
     if request.method == "POST":
         elder = (

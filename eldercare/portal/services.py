@@ -336,6 +336,56 @@ def service_confirm(*, acting: Acting, order: Any) -> OfflineAction | None:
     )
 
 
+ORDER_LEAD = timedelta(hours=2)  # a provider needs this much notice
+ORDER_HORIZON = timedelta(days=30)
+
+
+@transaction.atomic
+def service_order(
+    *, acting: Acting, item: Any, scheduled_at: datetime, note: str = "", now: datetime | None = None
+) -> tuple[Any, OfflineAction | None]:
+    """Order a home-care service or a meal from the providers contracted for the elder's area; the order
+    goes to the provider to assign a worker, at the catalogue price split by the funding policy."""
+    from eldercare.homecare.choices import OrderSource
+    from eldercare.homecare.selectors import catalogue_for_elder
+    from eldercare.homecare.services import order_create
+
+    now = now or timezone.now()
+    item_id = getattr(item, "pk", None)
+    if item_id is None or not catalogue_for_elder(elder=acting.elder).filter(pk=item_id).exists():
+        raise DomainError(
+            "portal_service_unknown", _n("This service is not offered where you live."), status=422
+        )
+    if not now + ORDER_LEAD <= scheduled_at <= now + ORDER_HORIZON:
+        raise DomainError(
+            "portal_service_time", _n("Choose a time from two hours to thirty days from now."), status=422
+        )
+    order = order_create(
+        elder=acting.elder,
+        item=item,
+        scheduled_at=scheduled_at,
+        source=OrderSource.PORTAL,
+        note=note,
+        actor=acting.user,
+    )
+    receipt = _on_behalf(
+        acting, action="service_ordered", summary=f"代为预约上门服务：{item.name}", reference=str(order.pk)
+    )
+    return order, receipt
+
+
+@transaction.atomic
+def service_rate(*, acting: Acting, order: Any, stars: int, comment: str = "") -> OfflineAction | None:
+    from eldercare.homecare.services import order_rate
+
+    if order.elder_id != acting.elder.pk:
+        raise DomainError("order_not_found", _n("No such order."), status=404)
+    order_rate(order=order, stars=stars, comment=comment, actor=acting.user)
+    return _on_behalf(
+        acting, action="service_rated", summary=f"代为评价上门服务：{stars} 星", reference=str(order.pk)
+    )
+
+
 @transaction.atomic
 def complaint_make(*, acting: Acting, subject: str, content: str) -> tuple[Any, str, OfflineAction | None]:
     from eldercare.supervision.choices import ComplaintChannel

@@ -264,14 +264,117 @@ def payments(request: ScopedRequest, elder_id: int) -> HttpResponse:
     return _render(request, "payments.html", {"acting": acting, "lines": lines})
 
 
+# Times an elder picks for a service or a meal (lunch 11:30, supper 17:30), on one of the next 7 days.
+ORDER_TIMES = ("08:30", "10:00", "11:30", "14:00", "16:00", "17:30")
+ORDER_DAYS = 7
+
+
+def _order_days() -> list[Any]:
+    from datetime import timedelta
+
+    today = timezone.localdate()
+    return [today + timedelta(days=n) for n in range(1, ORDER_DAYS + 1)]
+
+
+def _services_page(
+    request: ScopedRequest, acting: Acting, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    from eldercare.homecare.choices import ServiceType
+    from eldercare.homecare.selectors import catalogue_for_elder, elder_orders
+    from eldercare.homecare.services.orders import RATEABLE
+    from eldercare.registry.models import Elder
+
+    orders = list(elder_orders(elders=Elder.objects.filter(pk=acting.elder.pk))[:30])
+    items = list(catalogue_for_elder(elder=acting.elder)[:60])
+    context = {
+        "acting": acting,
+        "orders": orders,
+        "meals": [i for i in items if i.service_type == ServiceType.MEAL],
+        "services": [i for i in items if i.service_type != ServiceType.MEAL],
+        "days": _order_days(),
+        "times": ORDER_TIMES,
+        "rateable": {str(s) for s in RATEABLE},
+        "stars": range(1, 6),
+        "error": error,
+        "posted": request.POST if error else {},
+    }
+    return _render(request, "services.html", context, status=status)
+
+
 @require_page("portal:services")
 def home_services(request: ScopedRequest, elder_id: int) -> HttpResponse:
+    return _services_page(request, _acting(request, elder_id))
+
+
+@require_page("portal:service_order")
+def service_order(request: ScopedRequest, elder_id: int) -> HttpResponse:
+    """Order a service or a meal: choose it, a day and a time; one button. (A GET, from a reload or a
+    bookmark, goes back to the services page.)"""
+    from datetime import datetime
+
+    from eldercare.homecare.selectors import catalogue_for_elder
+
+    acting = _acting(request, elder_id)
+    if request.method != "POST":
+        return redirect("portal:services", elder_id=acting.elder.pk)
+    item_id, day, when = (
+        request.POST.get("item", ""),
+        request.POST.get("day", ""),
+        request.POST.get("time", ""),
+    )
+    item = (
+        catalogue_for_elder(elder=acting.elder).filter(pk=int(item_id)).first() if item_id.isdigit() else None
+    )
+    try:
+        scheduled = datetime.fromisoformat(f"{day}T{when}") if day and when in ORDER_TIMES else None
+    except ValueError:
+        scheduled = None
+    if item is None:
+        return _services_page(request, acting, error=_("Choose a service or a meal."), status=422)
+    if scheduled is None:
+        return _services_page(request, acting, error=_("Choose a day and a time."), status=422)
+    try:
+        order, receipt_row = services.service_order(
+            acting=acting,
+            item=item,
+            scheduled_at=timezone.make_aware(scheduled),
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as exc:
+        return _services_page(request, acting, error=_(exc.message), status=exc.status)
+    return _done(
+        request,
+        acting,
+        title=_("Your order is sent"),
+        text=_("Order number %(n)s: %(item)s on %(when)s. The provider will tell you who comes.")
+        % {"n": order.pk, "item": item.name, "when": f"{scheduled:%Y-%m-%d %H:%M}"},
+        receipt=receipt_row,
+    )
+
+
+@require_POST
+@require_page("portal:service_rate")
+def service_rate(request: ScopedRequest, elder_id: int, order_id: int) -> HttpResponse:
     from eldercare.homecare.selectors import elder_orders
     from eldercare.registry.models import Elder
 
     acting = _acting(request, elder_id)
-    orders = list(elder_orders(elders=Elder.objects.filter(pk=acting.elder.pk))[:30])
-    return _render(request, "services.html", {"acting": acting, "orders": orders})
+    order = elder_orders(elders=Elder.objects.filter(pk=acting.elder.pk)).filter(pk=order_id).first()
+    if order is None:
+        from django.http import Http404
+
+        raise Http404("No such order.")
+    stars = request.POST.get("stars", "")
+    try:
+        receipt_row = services.service_rate(
+            acting=acting,
+            order=order,
+            stars=int(stars) if stars.isdigit() else 0,
+            comment=request.POST.get("comment", ""),
+        )
+    except DomainError as exc:
+        return _done(request, acting, title=_("Not done"), text=_(exc.message))
+    return _done(request, acting, title=_("Thank you for your rating"), receipt=receipt_row)
 
 
 @require_POST

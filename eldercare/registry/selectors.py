@@ -71,7 +71,8 @@ def search_q(text: str) -> Q:
     if digits.isdigit() and is_valid_phone(digits) and len(digits) >= 11:
         return Q(phone_hash=phone_hash(digits))
     if compact[:-1].isdigit() and 3 <= len(compact) <= 6:
-        return Q(id_number_masked__endswith=compact.upper())
+        # only the last 4 characters are kept in clear (mask_id_number): match those of a longer tail
+        return Q(id_number_masked__endswith=compact[-4:].upper())
     return Q(name__contains=text) | Q(residence_division__name__contains=text)
 
 

@@ -214,21 +214,50 @@ def timebank_demo(ctx: DemoContext) -> None:
     )
 
 
+def _demo_volunteer(
+    ctx: DemoContext, rng: Any, volunteers: list[Volunteer], by_street: dict[str, list[Elder]]
+) -> Volunteer:
+    """The volunteer the demo account becomes: one serving in the demo community worker's street, so
+    that the demo coordinators (community worker, street officer) can post requests the volunteer sees;
+    registered there if the street has none."""
+    worker = User.objects.filter(username="community_worker").first()
+    street = (worker.division_id or "")[:9] if worker is not None else ""
+    if not street or street not in by_street:
+        return volunteers[0]
+    found = next((v for v in volunteers if v.division_id.startswith(street)), None)
+    if found is not None:
+        return found
+    home = Division.objects.get(code=worker.division_id) if worker is not None else None
+    for _attempt in range(5):
+        birth = datetime(rng.randint(1962, 2004), rng.randint(1, 12), rng.randint(1, 28), tzinfo=TZ).date()
+        try:
+            return services.volunteer_register(
+                name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                id_number=make_resident_id(street[:6], birth, rng.randint(0, 999)),
+                division=home or by_street[street][0].residence_division,
+                skills=[Skill.CLEANING],
+                availability={"sat": ["am"]},
+                actor=ctx.actor,
+                today=ctx.today,
+            )
+        except DomainError:
+            continue  # an ID number drawn twice: draw again
+    return volunteers[0]
+
+
 def _today(
     ctx: DemoContext, rng: Any, volunteers: list[Volunteer], by_street: dict[str, list[Elder]]
 ) -> None:
     """Open requests, one running redeemed service, and the demo accounts' own links."""
     now = datetime.combine(ctx.today, time(9, 0), tzinfo=TZ)
     demo_volunteer = User.objects.filter(username="volunteer").first()
-    if (
-        demo_volunteer is not None
-        and volunteers
-        and not Volunteer.objects.filter(user=demo_volunteer).exists()
-    ):
-        volunteers[0].user = demo_volunteer
-        volunteers[0].save(update_fields=["user", "updated_at"])
+    mine = Volunteer.objects.filter(user=demo_volunteer).first() if demo_volunteer is not None else None
+    if demo_volunteer is not None and volunteers and mine is None:
+        mine = _demo_volunteer(ctx, rng, volunteers, by_street)
+        mine.user = demo_volunteer
+        mine.save(update_fields=["user", "updated_at"])
     if volunteers:
-        street_elders = by_street[volunteers[0].division_id[:9]]
+        street_elders = by_street[(mine or volunteers[0]).division_id[:9]]
         for k in range(6):
             elder = rng.choice(street_elders)
             services.request_post(

@@ -20,6 +20,7 @@ from eldercare.homecare.services.orders import (
     order_depart,
     order_fail,
     order_flag_review,
+    order_rate,
     order_resend_code,
 )
 from eldercare.homecare.services.programmes import (
@@ -83,6 +84,7 @@ __all__ = [
     "order_depart",
     "order_fail",
     "order_flag_review",
+    "order_rate",
     "order_resend_code",
     "provider_register",
     "settlement_correct",

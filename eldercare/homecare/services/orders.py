@@ -639,3 +639,30 @@ def callback_record(
     if reached and service_happened is False:
         _add_flag(callback.order, Flag.CALLBACK_DENIED, actor=actor, reason="call-back: service denied")
     return callback
+
+
+RATEABLE = frozenset({OrderStatus.COMPLETED, OrderStatus.VERIFIED, OrderStatus.SETTLED})
+
+
+@transaction.atomic
+def order_rate(*, order: ServiceOrder, stars: int, actor: Any, comment: str = "") -> ServiceOrder:
+    """The elder (or family) rates a service that took place, once, 1 to 5 stars with an optional comment.
+    The rating is the elder's own word (the quality call-back is the government's check, kept apart)."""
+    order = _locked(order)
+    if order.status not in RATEABLE:
+        raise ConflictError("homecare_order_state", "Only a service that took place can be rated.")
+    if order.rated_at is not None:
+        raise ConflictError("homecare_order_rated", "This service is already rated.")
+    if isinstance(stars, bool) or not isinstance(stars, int) or not 1 <= stars <= 5:
+        raise DomainError("homecare_rating_range", "Give 1 to 5 stars.", status=422)
+    order.rating = stars
+    order.rating_comment = comment.strip()[:300]
+    order.rated_at = timezone.now()
+    order.save(update_fields=["rating", "rating_comment", "rated_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="homecare.order_rated",
+        target=order,
+        changes={"rating": stars, "comment": order.rating_comment},
+    )
+    return order

@@ -291,3 +291,32 @@ def test_the_weekly_task_and_the_timeline_source() -> None:
     assert generate_week_orders.call() == 1
     entries = homecare_entries(elder, Principal(role="city_admin", scope=DataScope.everything()))
     assert [e.kind for e in entries] == ["order"]
+
+
+def test_the_elder_rates_a_service_that_took_place_once() -> None:
+    provider = make_provider()
+    done = serve(make_order(item=make_item(provider)), make_worker(provider), start=at(30), minutes=60)
+    rated = services.order_rate(order=done, stars=4, comment="  很细心  ", actor=None)
+    assert (rated.rating, rated.rating_comment) == (4, "很细心")
+    assert rated.rated_at is not None
+    with pytest.raises(DomainError) as again:
+        services.order_rate(order=done, stars=1, actor=None)
+    assert again.value.code == "homecare_order_rated"
+    assert ServiceOrder.objects.get(pk=done.pk).rating == 4
+
+
+@pytest.mark.parametrize("stars", [0, 6, True])
+def test_a_rating_is_1_to_5_stars(stars: int) -> None:
+    provider = make_provider()
+    done = serve(make_order(item=make_item(provider)), make_worker(provider), start=at(30), minutes=60)
+    with pytest.raises(DomainError) as refused:
+        services.order_rate(order=done, stars=stars, actor=None)
+    assert refused.value.status == 422
+    assert ServiceOrder.objects.get(pk=done.pk).rating is None
+
+
+def test_a_service_not_yet_done_cannot_be_rated() -> None:
+    order = make_order()
+    with pytest.raises(DomainError) as refused:
+        services.order_rate(order=order, stars=5, actor=None)
+    assert refused.value.code == "homecare_order_state"

@@ -130,3 +130,15 @@ def test_list_pages_render(client: Client, django_assert_max_num_queries: object
         with django_assert_max_num_queries(15):  # type: ignore[operator]
             assert client.get(reverse(f"homecare:{name}")).status_code == 200
     assert OrganisationFactory is not None
+
+
+def test_the_order_form_offers_only_providers_contracted_for_the_users_area(client: Client) -> None:
+    from eldercare.homecare.tests.factories import home_community
+
+    here = make_item(make_provider(), service_type="cleaning")
+    elsewhere = make_item(make_provider(area=division(OTHER_DISTRICT)), service_type="cleaning")
+    worker = UserFactory(role=Role.COMMUNITY_WORKER, division=home_community())
+    client.force_login(worker)
+    page = client.get(reverse("homecare:order_create")).content.decode()
+    assert f'value="{here.pk}"' in page
+    assert f'value="{elsewhere.pk}"' not in page

@@ -85,7 +85,7 @@ def matrix_page_sample(url_name: str, user: User | None, elder: Elder) -> tuple[
         from eldercare.benefits.tests.factories import _sample_application
 
         kwargs["application_id"] = _sample_application(elder).pk
-    elif name == "service_confirm":
+    elif name in ("service_confirm", "service_rate"):
         from eldercare.homecare.tests.factories import make_order, seed_homecare_policies
 
         seed_homecare_policies()

@@ -119,3 +119,10 @@ def test_the_code_page_does_not_show_the_code_outside_development(client: Client
     client.post(reverse("portal:signin"), {"phone": PHONE})
     page = client.get(reverse("portal:signin_code"))
     assert page.context["dev_code"] is None
+
+
+def test_a_refusal_reads_in_chinese_on_the_chinese_page(client: Client) -> None:
+    # the services' messages are marked with _n (gettext_noop) and must be extracted and translated
+    response = client.post(reverse("portal:signin"), {"phone": "12345"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 422
+    assert "请输入11位手机号码" in response.content.decode()

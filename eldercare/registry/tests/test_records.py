@@ -176,6 +176,8 @@ def test_search_by_pinyin_initials_id_tail_and_phone(community: Division) -> Non
     scope = DataScope.everything()
     assert list(elder_list(scope=scope, filters=ElderFilter(search="zsf"))) == [elder]
     assert list(elder_list(scope=scope, filters=ElderFilter(search=elder.id_number[-4:]))) == [elder]
+    # a worker who types 5 or 6 digits of the tail still finds the elder (only 4 are kept in clear)
+    assert list(elder_list(scope=scope, filters=ElderFilter(search=elder.id_number[-6:]))) == [elder]
     assert list(elder_list(scope=scope, filters=ElderFilter(search="138 0013 8000"))) == [elder]
     assert list(elder_list(scope=scope, filters=ElderFilter(search="三丰"))) == [elder]
 
