@@ -24,6 +24,19 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Screenshots land here; `make manuals` picks them up (eldercare/core/manuals.py): never stale.
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", ROOT / "e2e-screenshots"))
 DEMO_PASSWORD = "Demo-Eldercare-2025"
+# The pages of one elder in the portal, relative to /portal/e/<id>/ (axe and layout tests visit each).
+PORTAL_ELDER_PAGES = [
+    "",
+    "benefits/",
+    "applications/",
+    "payments/",
+    "services/",
+    "assessment/",
+    "timebank/",
+    "emergency/",
+    "complaint/",
+    "facilities/",
+]
 
 
 def _free_port() -> int:

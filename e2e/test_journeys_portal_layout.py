@@ -8,22 +8,10 @@ from typing import Any
 
 import pytest
 
-from e2e.conftest import screenshot, sign_in
+from e2e.conftest import PORTAL_ELDER_PAGES, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
-ELDER_PAGES = [
-    "",
-    "benefits/",
-    "applications/",
-    "payments/",
-    "services/",
-    "assessment/",
-    "timebank/",
-    "emergency/",
-    "complaint/",
-    "facilities/",
-]
 SIDE_SCROLL = "document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
 DEVICES = {
     # 200 % browser zoom of a 1366 × 900 laptop screen: a 683 × 450 CSS viewport at device scale 2
@@ -53,7 +41,7 @@ def test_the_main_portal_pages_do_not_scroll_sideways(browser: Any, server: str,
         page.wait_for_url(re.compile(r"/portal/e/\d+/$"))
         home = page.url
         assert page.evaluate("document.body.classList.contains('elder-mode')")
-        for path in ELDER_PAGES:
+        for path in PORTAL_ELDER_PAGES:
             page.goto(home + path)
             wide[path or "elder home"] = page.evaluate(SIDE_SCROLL)
             if path in ("", "services/"):

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from e2e.conftest import screenshot, sign_in
+from e2e.conftest import PORTAL_ELDER_PAGES, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -141,18 +141,7 @@ def test_axe_finds_no_serious_violation_on_any_portal_page(page: Any) -> None:
     page.wait_for_url(re.compile(r"/$"))
     page.goto("/portal/")
     home = elder_home_url(page)
-    for path in [
-        "",
-        "benefits/",
-        "applications/",
-        "payments/",
-        "services/",
-        "assessment/",
-        "timebank/",
-        "emergency/",
-        "complaint/",
-        "facilities/",
-    ]:
+    for path in PORTAL_ELDER_PAGES:
         page.goto(home + path)
         problems[path or "home"] = axe_serious(page)
     page.goto("/portal/notices/")

@@ -542,25 +542,13 @@ def _publish(assessment: Assessment, actor: Any) -> None:
         )
         if previous is not None:
             reason = f"{request.get_reason_display()}: {request.note}" if request else "reassessment"
-            previous.status = AssessmentStatus.SUPERSEDED
-            previous.save(update_fields=["status", "updated_at"])
             assessment.supersede_reason = reason[:500]
-            AssessmentReminder.objects.filter(assessment=previous, done_at__isnull=True).update(done_at=now)
+            _retire(previous)
     assessment.status = AssessmentStatus.PUBLISHED
     assessment.published_at = now
     assessment.save()
     if previous is not None:
-        previous.superseded_by = assessment
-        previous.save(update_fields=["superseded_by", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="assessment.superseded",
-            target=previous,
-            changes={
-                "status": [AssessmentStatus.PUBLISHED, AssessmentStatus.SUPERSEDED],
-                "by": assessment.pk,
-            },
-        )
+        _link_superseded(previous, by=assessment, actor=actor)
     if request is not None:
         request.status = RequestStatus.COMPLETED
         request.save(update_fields=["status", "updated_at"])
@@ -572,6 +560,29 @@ def _publish(assessment: Assessment, actor: Any) -> None:
             "status": [AssessmentStatus.SUBMITTED, AssessmentStatus.PUBLISHED],
             "level": assessment.level,
             "valid_until": str(assessment.valid_until),
+        },
+    )
+
+
+def _retire(current: Assessment) -> None:
+    """The elder's current result stops being current (before its successor is saved: one current each)."""
+    current.status = AssessmentStatus.SUPERSEDED
+    current.save(update_fields=["status", "updated_at"])
+    AssessmentReminder.objects.filter(assessment=current, done_at__isnull=True).update(done_at=timezone.now())
+
+
+def _link_superseded(previous: Assessment, *, by: Assessment, actor: Any) -> None:
+    """Point the retired result at its successor, with the reason, in the history and the audit trail."""
+    previous.superseded_by = by
+    previous.save(update_fields=["superseded_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="assessment.superseded",
+        target=previous,
+        changes={
+            "status": [AssessmentStatus.PUBLISHED, AssessmentStatus.SUPERSEDED],
+            "by": by.pk,
+            "reason": by.supersede_reason,
         },
     )
 
@@ -797,25 +808,10 @@ def assessment_migrate(
         migrated.supersede_reason = _(
             "Taken over from the previous assessment system; newer than the result of %(date)s"
         ) % {"date": current.assessed_on}
-        current.status = AssessmentStatus.SUPERSEDED
-        current.save(update_fields=["status", "updated_at"])
-        AssessmentReminder.objects.filter(assessment=current, done_at__isnull=True).update(
-            done_at=timezone.now()
-        )
+        _retire(current)
     migrated.save()
     if becomes_current and current is not None:
-        current.superseded_by = migrated
-        current.save(update_fields=["superseded_by", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="assessment.superseded",
-            target=current,
-            changes={
-                "status": [AssessmentStatus.PUBLISHED, AssessmentStatus.SUPERSEDED],
-                "by": migrated.pk,
-                "reason": migrated.supersede_reason,
-            },
-        )
+        _link_superseded(current, by=migrated, actor=actor)
     audit_record(
         actor=actor,
         action="assessment.migrated",
