@@ -1,7 +1,8 @@
-"""Load test: locust on loopback against daphne serving eldercare.asgi, a realistic mix (staff pages, staff
-API reads, public portal-like reads, signed device alarm posts; see locustfile.py) at 100 and 500 requests
-per second offered; reports throughput, p50/p95/p99 and errors, and the CPU of the server and the load
-generator, which names the bottleneck. Bounded: `seconds` per rate (10 s in the smoke run, 30 s at scale 1).
+"""Load test: locust on loopback against uvicorn serving eldercare.asgi with 2 worker processes
+(LOAD_PROCESSES) and a psycopg pool each, a realistic mix (staff pages, staff API reads, public
+portal-like reads, signed device alarm posts; see locustfile.py) at 100 and 500 requests per second
+offered; reports throughput, p50/p95/p99 and errors, and the CPU of the server and the load generator,
+which names the bottleneck. Bounded: `seconds` per rate (10 s in the smoke run, 30 s at scale 1).
 
     pip install -e ".[load]"         # locust (make load does it)
     python -m bench.load [--scale 0.05] [--rates 100,500] [--seconds 20]
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/eldercare_bench_load"
 USER_RPS = 2.0  # each simulated user's pace; users = rate / USER_RPS
+PROCESSES = int(os.environ.get("LOAD_PROCESSES", "2"))  # server worker processes
 
 STAFF_PAGES = ["home", "registry:elder_list", "homecare:order_list", "emergency:alarm_list"]
 STAFF_APIS = [
@@ -47,8 +49,16 @@ def _free_port() -> int:
 
 
 def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    """CPU time of a process and its children (the server's worker processes): utime + stime."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):  # fields[1]: the parent's pid
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def fixtures(scale: float, out: Path) -> dict[str, Any]:
@@ -228,9 +238,9 @@ def measure(
             "LOG_LEVEL": "ERROR",
             "EMERGENCY_PUSH_INLINE": "false",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            # under ASGI every request runs in a thread of its own: with persistent connections (the default
-            # CONN_MAX_AGE=60) each keeps one open and 100+ concurrent requests exhaust max_connections (100)
-            "CONN_MAX_AGE": os.environ.get("LOAD_CONN_MAX_AGE", "0"),
+            # a pool per process: without one every ASGI request connects anew, and with persistent
+            # connections 100+ concurrent requests exhaust max_connections (100)
+            "DATABASE_POOL": os.environ.get("LOAD_DATABASE_POOL", "8"),
             "DJANGO_SETTINGS_MODULE": "eldercare.settings",
         }
         if (
@@ -238,11 +248,23 @@ def measure(
             and subprocess.run(["redis-cli", "ping"], capture_output=True, check=False).returncode == 0  # noqa: S607
         ):
             env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
-        daphne = str(Path(sys.executable).parent / "daphne")
+        uvicorn = str(Path(sys.executable).parent / "uvicorn")
         RESULTS.mkdir(parents=True, exist_ok=True)
         log = (RESULTS / "load_server.log").open("w")
         server = subprocess.Popen(  # noqa: S603 - our own server, loopback only
-            [daphne, "-b", "127.0.0.1", "-p", str(port), "eldercare.asgi:application"],
+            [
+                uvicorn,
+                "eldercare.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(PROCESSES),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -261,7 +283,11 @@ def measure(
             server.wait(timeout=10)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    report = {"server": "daphne (1 process) + PostgreSQL", "cores": os.cpu_count(), "rates": per_rate}
+    report = {
+        "server": f"uvicorn ({PROCESSES} processes, psycopg pool) + PostgreSQL",
+        "cores": os.cpu_count(),
+        "rates": per_rate,
+    }
     for r in per_rate:
         print(
             f"load {r['rate_offered']:>4} rps offered: {r['throughput_rps']:>6} rps achieved, "
@@ -277,8 +303,8 @@ def measure(
 
 
 def bottleneck(r: dict[str, Any]) -> str:
-    if r["server_cpu_cores"] >= 0.85:
-        return f"daphne CPU-bound: one process at {r['server_cpu_cores']} cores (GIL); more worker processes"
+    if r["server_cpu_cores"] >= 0.85 * PROCESSES:
+        return f"server CPU-bound: {PROCESSES} processes at {r['server_cpu_cores']} cores"
     if r["locust_cpu_cores"] >= 0.85:
         return f"the load generator at {r['locust_cpu_cores']} cores on the same 2-core machine"
     slow = r["slowest_p95"] or {}
