@@ -45,3 +45,13 @@ def test_production_settings_pass_the_deployment_checklist() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+def test_the_environment_file_example_reads_as_systemd_reads_it() -> None:
+    # systemd's EnvironmentFile has no inline comments: "KEY=value  # note" makes the note part of the value
+    example = ROOT / "deploy" / "eldercare.env.example"
+    for number, line in enumerate(example.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            assert key.isupper() and " " not in key, f"line {number}: {line!r}"
+            assert " #" not in value and value == value.strip(), f"line {number}: a comment in the value"
