@@ -21,6 +21,7 @@ import argparse
 import http.client
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -44,6 +45,16 @@ def _pct(values: list[float], pct: float) -> float | None:
     ordered = sorted(values)
     rank = max(1, -(-int(pct * len(ordered)) // 100))  # nearest rank
     return ordered[min(rank, len(ordered)) - 1]
+
+
+def stop_server(server: subprocess.Popen[Any]) -> None:
+    """SIGTERM, then SIGKILL to the whole group if a worker still waits for an open websocket after 10 s."""
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
 
 
 def _free_port() -> int:
@@ -346,11 +357,14 @@ def measure(
             "--log-level",
             "warning",
             "--no-access-log",
+            "--timeout-graceful-shutdown",
+            "3",
         ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=log,
+        start_new_session=True,  # its own process group: stop_server can kill the workers too
     )
     try:
         for _ in range(100):
@@ -370,8 +384,7 @@ def measure(
         time.sleep(max(0.0, deadline - time.monotonic()))  # the grace period, then what the console saw
         console.collect()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_server(server)
     from eldercare.emergency.models import Alarm
 
     stored = Alarm.objects.filter(event_id__startswith=f"{run_id}-").count()

@@ -161,7 +161,8 @@ def _ensure_data(
                       item_id, service_type, source, source_ref, status, reason, note, scheduled_at,
                       planned_minutes, photo_count, code_hash, code_attempts, confirmed_by, flags, flagged,
                       flag_decision, price_fen, subsidy_fen, elder_fen, funding_source, funding_reasons,
-                      policy_version_id, verified_at, check_in_at, check_out_at, served_minutes, confirmed_at)
+                      policy_version_id, verified_at, check_in_at, check_out_at, served_minutes, confirmed_at,
+                      rating_comment)
                     SELECT t.created, t.created, t.provider, t.organisation, %s + (g * 7919) %% (%s - %s + 1),
                       (%s::text[])[1 + t.p], t.item, (ARRAY['meal','cleaning','bathing','walking','medical',
                       'care','rehab','companionship'])[1 + g %% 8], 'community', '',
@@ -175,7 +176,7 @@ def _ensure_data(
                       CASE WHEN g %% 50 = 0 OR g %% 40 = 0 THEN NULL
                            ELSE t.created + interval '2 days 3 hours' END,
                       t.created + interval '2 days', t.created + interval '2 days 1 hour', 60,
-                      t.created + interval '2 days 1 hour'
+                      t.created + interval '2 days 1 hour', ''
                     FROM generate_series(%s::bigint, %s::bigint) g
                     CROSS JOIN LATERAL (
                       SELECT now() - interval '1 second' * (g * 31536000.0 / %s) AS created,

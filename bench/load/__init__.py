@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench._protocol import Row
+from bench.emergency_alarms import stop_server
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -264,11 +265,14 @@ def measure(
                 "--log-level",
                 "warning",
                 "--no-access-log",
+                "--timeout-graceful-shutdown",
+                "3",
             ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=log,
+            start_new_session=True,  # its own process group: stop_server can kill the workers too
         )
         try:
             for _ in range(200):
@@ -279,8 +283,7 @@ def measure(
                     time.sleep(0.1)
             per_rate = [_one_rate(port, fixtures_path, rate, seconds, server.pid, tmp) for rate in rates]
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            stop_server(server)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     report = {
