@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -18,6 +19,47 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class UploadBatch(TimeStampedModel):
+    """A file checked row by row, then written as a whole (department imports, onboarding templates): the
+    file itself, who sent it from where, and what the check or the commit found. `status` is the subclass's,
+    with its own choices."""
+
+    file_name = models.CharField(_("file"), max_length=200)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    content = models.BinaryField(editable=False)
+    division = models.ForeignKey(
+        "core.Division",
+        verbose_name=_("division of the uploader"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = models.CharField(_("by"), max_length=150, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)  # [{line, column, reason}]
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_division_field: ClassVar[str | None] = "division"
+
+    class Meta:
+        abstract = True
+
+    def record_outcome(
+        self, *, status: str, counts: dict[str, int], errors: list[dict[str, Any]], committed: bool
+    ) -> None:
+        """Store what a preview or commit run found (`counts["rows"]` rows read)."""
+        self.status = status
+        self.rows_total = counts["rows"]
+        self.counts = dict(counts)
+        self.errors = errors
+        if committed:
+            self.committed_at = timezone.now()
+        self.save()
 
 
 class DivisionLevel(models.IntegerChoices):

@@ -139,17 +139,6 @@ def _run(batch: OnboardingBatch, *, actor: Any, scope: DataScope, commit: bool) 
     return run
 
 
-def _store(batch: OnboardingBatch, run: Run, status: str) -> OnboardingBatch:
-    batch.status = status
-    batch.rows_total = run.counts["rows"]
-    batch.counts = dict(run.counts)
-    batch.errors = run.errors
-    if status == BatchStatus.COMMITTED:
-        batch.committed_at = timezone.now()
-    batch.save()
-    return batch
-
-
 def onboarding_preview(
     *, kind: str, file_name: str, content: bytes, actor: Any, scope: DataScope
 ) -> OnboardingBatch:
@@ -166,7 +155,8 @@ def onboarding_preview(
         created_by=actor_label(actor),
     )
     run = _run(batch, actor=actor, scope=scope, commit=False)
-    return _store(batch, run, BatchStatus.PREVIEWED)
+    batch.record_outcome(status=BatchStatus.PREVIEWED, counts=run.counts, errors=run.errors, committed=False)
+    return batch
 
 
 def onboarding_commit(*, batch: OnboardingBatch, actor: Any, scope: DataScope) -> OnboardingBatch:
@@ -182,7 +172,12 @@ def onboarding_commit(*, batch: OnboardingBatch, actor: Any, scope: DataScope) -
         batch.save(update_fields=["status"])
     run = _run(batch, actor=actor, scope=scope, commit=True)
     rejected = bool(run.errors)
-    batch = _store(batch, run, BatchStatus.REJECTED if rejected else BatchStatus.COMMITTED)
+    batch.record_outcome(
+        status=BatchStatus.REJECTED if rejected else BatchStatus.COMMITTED,
+        counts=run.counts,
+        errors=run.errors,
+        committed=not rejected,
+    )
     audit_record(
         actor=actor,
         action="onboarding.batch_rejected" if rejected else "onboarding.batch_committed",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eldercare.core.crypto import EncryptedTextField
 from eldercare.core.ids import mask_name
-from eldercare.core.models import Division, TimeStampedModel
+from eldercare.core.models import Division, TimeStampedModel, UploadBatch
 from eldercare.core.scope import ScopedQuerySet
 from eldercare.registry.choices import (
     ChangeKind,
@@ -209,30 +209,12 @@ class ElderChange(models.Model):
         return f"{self.kind} {self.at:%Y-%m-%d}"
 
 
-class ImportBatch(TimeStampedModel):
-    """导入批次: one file from another department, previewed then committed as a whole."""
+class ImportBatch(UploadBatch):
+    """导入批次: one file from another department, previewed then committed as a whole.
+    `counts`: created / updated / unchanged / events / review …"""
 
     source = models.CharField(_("source"), max_length=32)
-    file_name = models.CharField(_("file"), max_length=200)
-    file_sha256 = models.CharField(max_length=64, db_index=True)
-    content = models.BinaryField(editable=False)
     status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices)
-    division = models.ForeignKey(
-        Division,
-        verbose_name=_("division of the uploader"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_by = models.CharField(_("by"), max_length=150, blank=True)
-    rows_total = models.PositiveIntegerField(default=0)
-    counts = models.JSONField(default=dict, blank=True)  # created / updated / unchanged / events / review …
-    errors = models.JSONField(default=list, blank=True)  # [{line, column, reason}]
-    committed_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_division_field: ClassVar[str | None] = "division"
 
     class Meta:
         ordering = ["-id"]

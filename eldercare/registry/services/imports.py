@@ -714,14 +714,21 @@ def _run(
     return run
 
 
-def _store(batch: ImportBatch, run: ImportRun, status: str) -> ImportBatch:
-    batch.status = status
-    batch.rows_total = run.counts["rows"]
-    batch.counts = dict(run.counts)
-    batch.errors = run.errors
-    if status == ImportStatus.COMMITTED:
-        batch.committed_at = timezone.now()
-    batch.save()
+def _finish(batch: ImportBatch, run: ImportRun, *, atomic: bool, actor: Any) -> ImportBatch:
+    """Record a commit run: rejected (nothing written) when an atomic run met a bad row; audited."""
+    rejected = bool(run.errors) and atomic
+    batch.record_outcome(
+        status=ImportStatus.REJECTED if rejected else ImportStatus.COMMITTED,
+        counts=run.counts,
+        errors=run.errors,
+        committed=not rejected,
+    )
+    audit_record(
+        actor=actor,
+        action="registry.import_rejected" if rejected else "registry.import_committed",
+        target=batch,
+        changes={"source": batch.source, "file": batch.file_name, "counts": batch.counts},
+    )
     return batch
 
 
@@ -741,7 +748,8 @@ def import_preview(
         created_by=actor_label(actor),
     )
     run = _run(batch, data=content, scope=scope, actor=actor, commit=False, atomic=True)
-    return _store(batch, run, ImportStatus.PREVIEWED)
+    batch.record_outcome(status=ImportStatus.PREVIEWED, counts=run.counts, errors=run.errors, committed=False)
+    return batch
 
 
 @transaction.atomic
@@ -759,15 +767,7 @@ def import_commit(*, batch: ImportBatch, actor: Any, scope: DataScope, atomic: b
     batch.status = "committing"
     batch.save(update_fields=["status"])
     run = _run(batch, data=bytes(batch.content), scope=scope, actor=actor, commit=True, atomic=atomic)
-    rejected = bool(run.errors) and atomic
-    batch = _store(batch, run, ImportStatus.REJECTED if rejected else ImportStatus.COMMITTED)
-    audit_record(
-        actor=actor,
-        action="registry.import_rejected" if rejected else "registry.import_committed",
-        target=batch,
-        changes={"source": batch.source, "file": batch.file_name, "counts": batch.counts},
-    )
-    return batch
+    return _finish(batch, run, atomic=atomic, actor=actor)
 
 
 def import_file(*, source: str, path: Path, actor: Any, scope: DataScope, atomic: bool = True) -> ImportBatch:
@@ -784,15 +784,7 @@ def import_file(*, source: str, path: Path, actor: Any, scope: DataScope, atomic
         created_by=actor_label(actor),
     )
     run = _run(batch, data=path, scope=scope, actor=actor, commit=True, atomic=atomic)
-    rejected = bool(run.errors) and atomic
-    batch = _store(batch, run, ImportStatus.REJECTED if rejected else ImportStatus.COMMITTED)
-    audit_record(
-        actor=actor,
-        action="registry.import_rejected" if rejected else "registry.import_committed",
-        target=batch,
-        changes={"source": batch.source, "file": batch.file_name, "counts": batch.counts},
-    )
-    return batch
+    return _finish(batch, run, atomic=atomic, actor=actor)
 
 
 def import_report_csv(*, batch: ImportBatch) -> str:
