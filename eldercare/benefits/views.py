@@ -17,7 +17,14 @@ from django.views.decorators.http import require_POST
 from eldercare.accounts.decorators import require_page
 from eldercare.accounts.principal import ScopedRequest
 from eldercare.benefits import rules, selectors, services
-from eldercare.benefits.choices import ApplicationStatus, Channel, SettlementStatus, SuspensionReason
+from eldercare.benefits.choices import (
+    ApplicationStatus,
+    Channel,
+    LineKind,
+    LineStatus,
+    SettlementStatus,
+    SuspensionReason,
+)
 from eldercare.benefits.models import Budget, Objection, PaymentBatch, Suspension
 from eldercare.benefits.notify import yuan
 from eldercare.core.audit import audit_record
@@ -239,12 +246,21 @@ def settlement_detail(request: ScopedRequest, period: str) -> HttpResponse:
     lines = selectors.settlement_lines(scope=request.scope, settlement=settlement, kind=kind)
     page = Paginator(lines, 50).get_page(request.GET.get("page"))
     names = {p.code: p.name for p in selectors.programmes_on(settlement.period).programmes.values()}
+    summary = [
+        {
+            **row,
+            "programme": names.get(row["programme_code"], row["programme_code"]),
+            "kind": LineKind(row["kind"]).label,
+            "status": LineStatus(row["status"]).label,
+        }
+        for row in selectors.settlement_summary(scope=request.scope, settlement=settlement)
+    ]
     return render(
         request,
         "benefits/settlement_detail.html",
         {
             "settlement": settlement,
-            "summary": selectors.settlement_summary(scope=request.scope, settlement=settlement),
+            "summary": summary,
             "suspensions": selectors.suspension_list(
                 scope=request.scope, settlement=settlement, status="open"
             )[:100],
@@ -253,8 +269,8 @@ def settlement_detail(request: ScopedRequest, period: str) -> HttpResponse:
             ).count(),
             "reasons": SuspensionReason.choices,
             "page": page,
+            "page_lines": [(line, names.get(line.programme_code, line.programme_code)) for line in page],
             "kind": kind,
-            "names": names,
             "batches": list(settlement.batches.all()),
             "draft": settlement.status == SettlementStatus.DRAFT,
         },
